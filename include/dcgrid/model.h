@@ -1,0 +1,323 @@
+/* The dcgrid model: parameters, state layout, right-hand side, derived series.
+ *
+ * See docs/model.md for the equations with units. In short, per region r and
+ * hardware class k the data-center side carries racks under construction
+ * P[r,k], racks in service N[r,k], IT capacity W[r,k] (MW) and compute
+ * C[r,k] (PFLOPS) as co-flows, PUE[r] and the demand share sigma[r]; the grid
+ * side (optional) carries base demand B[r] (GW average), capacity under
+ * construction Q[r,j] and in service G[r,j] (GW) per technology j. National
+ * states: compute demand D[s] per segment (PFLOPS), a perceived supply-cap
+ * factor X[k] per class and a perceived national price index.
+ *
+ * A model is built by inputs/ (dcg_config_load or the built-in scenario) and
+ * is read-only afterwards: two models, or two solves of one model, can run in
+ * one process at once. Scratch space for the right-hand side lives in a
+ * separate struct dcg_work so that the model itself stays const.
+ */
+#ifndef DCGRID_MODEL_H
+#define DCGRID_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dcgrid/schedule.h"
+#include "dcgrid/status.h"
+
+#define DCG_NAME_MAX 64
+
+/* Kinds of generation technology, which fixes how it is dispatched. */
+enum dcg_tech_kind {
+	DCG_TECH_MUST_RUN = 0, /* hydro, nuclear: generate at CF * G */
+	DCG_TECH_VARIABLE = 1, /* wind, solar: CF * G, curtailed beyond need */
+	DCG_TECH_THERMAL = 2,  /* coal, gas: fill the residual up to CF * G */
+};
+
+enum dcg_method {
+	DCG_METHOD_BDF = 0,
+	DCG_METHOD_ADAMS = 1,
+};
+
+enum dcg_linsol {
+	DCG_LINSOL_AUTO = 0,  /* dense up to a size, then sparse KLU */
+	DCG_LINSOL_DENSE = 1,
+	DCG_LINSOL_KLU = 2,
+	DCG_LINSOL_GMRES = 3, /* matrix-free Krylov with block preconditioner */
+};
+
+struct dcg_segment {
+	char name[DCG_NAME_MAX];
+	double initial_demand_pflops;   /* D[s](t0); < 0: installed compute at t0 */
+	struct dcg_schedule growth;     /* g[s](t), 1/yr */
+	double saturation_pflops;       /* Dsat[s] */
+	double adjust_time_yr;          /* tau_a: time to close a capacity gap */
+};
+
+struct dcg_class {
+	char name[DCG_NAME_MAX];
+	size_t segment;                 /* index into model->segments */
+	double build_time_yr;           /* tau_b[k] */
+	double life_yr;                 /* L[k] */
+	double utilisation;             /* u[k], IT load / IT capacity */
+	double preference;              /* pref[k] in the segment mix */
+	double cancel_fraction;         /* share of the pipeline cancelled when
+	                                   availability falls to 0 at a step */
+	struct dcg_schedule kw_per_rack;      /* w[k](t), kW per new rack */
+	struct dcg_schedule pflops_per_rack;  /* c[k](t), PFLOPS per new rack */
+	struct dcg_schedule availability;     /* avail[k](t) in [0,1] */
+	bool has_supply_limit;
+	struct dcg_schedule supply_limit;     /* S[k](t), racks/yr nationally */
+	double initial_racks;                 /* national N at t0 */
+	double initial_kw_per_rack;           /* installed-fleet average at t0 */
+	double initial_pflops_per_rack;       /* installed-fleet average at t0 */
+	double initial_pipeline_racks;        /* national P at t0; < 0: steady */
+};
+
+struct dcg_tech {
+	char name[DCG_NAME_MAX];
+	enum dcg_tech_kind kind;
+	double lead_time_yr;            /* tau_j */
+	double life_yr;                 /* effective retirement constant Lj */
+	double capacity_credit;         /* default cc[j], regions may override */
+	double capacity_factor;         /* CF (thermal: availability ceiling) */
+	double emission_factor;         /* t CO2 per MWh */
+};
+
+struct dcg_region {
+	char name[DCG_NAME_MAX];
+	double initial_share;           /* share of national racks at t0 */
+	struct dcg_schedule policy_weight; /* weight[r](t) in sigma* */
+	double initial_pue;
+	struct dcg_schedule pue_target;
+	/* Grid side, used when model->grid_enabled. Arrays have J entries. */
+	double base_demand_gw;          /* B[r](t0), non-DC demand, GW average */
+	struct dcg_schedule base_growth; /* gB[r](t), 1/yr */
+	double peak_factor;             /* pfB[r] = peak / average base demand */
+	double reserve_min;             /* RMmin[r], gate and event threshold */
+	double *capacity_gw;            /* G[r,j](t0) */
+	double *pipeline_gw;            /* Q[r,j](t0); < 0: steady */
+	double *capacity_credit;        /* cc[r,j] */
+	struct dcg_schedule *planned_gw_per_yr; /* planned[r,j](t) */
+	struct dcg_schedule *mix;       /* mix[r,j](t), investment shares */
+};
+
+struct dcg_corridor {
+	char name[DCG_NAME_MAX];
+	size_t from, to;                /* region indices a(l), b(l) */
+	struct dcg_schedule rating_gw;  /* T[l](t) */
+};
+
+/* National grid and coupling parameters. */
+struct dcg_grid_params {
+	double reserve_target;          /* RMtarget */
+	double invest_time_yr;          /* tau_inv */
+	double gate_width;              /* wg */
+	double flow_scale;              /* kappa */
+	double transfer_factor;         /* uf: energy carried / rating */
+	double dc_peak_factor;          /* pfDC */
+	double price_alpha;             /* alpha */
+	double price_beta;              /* beta */
+	double demand_price_elasticity; /* epsilon */
+	double share_price_elasticity;  /* eta */
+	double share_time_yr;           /* tau_sigma */
+	double perception_time_yr;      /* delay of the national aggregates */
+	double pue_time_yr;             /* tau_pue */
+	/* Feedback switches, so coupled and uncoupled runs can be compared. */
+	bool gate_enabled;
+	bool price_growth_enabled;
+	bool price_share_enabled;
+};
+
+/* Offsets of the state vector. Regions are contiguous blocks (so the
+ * Jacobian is a block per region plus corridor blocks and a few national
+ * rows and columns); national states follow the last region. */
+struct dcg_layout {
+	size_t region_size;
+	size_t off_P, off_N, off_W, off_C; /* K each */
+	size_t off_pue, off_share;         /* 1 each */
+	size_t off_B, off_Q, off_G;        /* 1, J, J (grid only) */
+	size_t nat;                        /* first national state */
+	size_t nat_D, nat_X, nat_price;    /* S, K, 1 */
+	size_t n;                          /* total number of states */
+	/* Quadratures (solver-carried integrals) per region. */
+	size_t q_region_size;
+	size_t q_dc_energy, q_consumption, q_unserved, q_emissions; /* 1 each */
+	size_t q_generation;               /* J */
+	size_t nq;
+};
+
+struct dcg_model {
+	char scenario[DCG_NAME_MAX];
+	char description[256];
+	double t0, t1;                  /* horizon, decimal years */
+	double output_step_yr;
+	double rtol, atol;
+	enum dcg_method method;
+	enum dcg_linsol linsol;
+	size_t max_steps;
+
+	size_t R, K, S, J, L;
+	struct dcg_region *regions;     /* owned, R */
+	struct dcg_class *classes;      /* owned, K */
+	struct dcg_segment *segments;   /* owned, S */
+	struct dcg_tech *techs;         /* owned, J (0 without grid) */
+	struct dcg_corridor *corridors; /* owned, L */
+
+	bool grid_enabled;              /* false: no grid states, gate = 1 */
+	struct dcg_grid_params grid;
+
+	struct dcg_layout layout;       /* filled by dcg_model_finalize */
+};
+
+/* Allocation and teardown. dcg_model_new gives a zeroed model with default
+ * national parameters; arrays are sized with dcg_model_resize. */
+struct dcg_model *dcg_model_new(void);
+int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
+		     size_t J, size_t L, struct dcg_error *err);
+void dcg_model_free(struct dcg_model *m); /* accepts NULL, half-built */
+/* Deep copy (caller frees). */
+struct dcg_model *dcg_model_clone(const struct dcg_model *m);
+
+/* Computes the layout and checks cross-field consistency (shares sum to 1,
+ * segment indices, corridor ends). Must be called before use. */
+int dcg_model_finalize(struct dcg_model *m, struct dcg_error *err);
+
+/* Index helpers: never use bare offsets. */
+static inline size_t dcg_ix_P(const struct dcg_layout *l, size_t r, size_t k)
+{ return r * l->region_size + l->off_P + k; }
+static inline size_t dcg_ix_N(const struct dcg_layout *l, size_t r, size_t k)
+{ return r * l->region_size + l->off_N + k; }
+static inline size_t dcg_ix_W(const struct dcg_layout *l, size_t r, size_t k)
+{ return r * l->region_size + l->off_W + k; }
+static inline size_t dcg_ix_C(const struct dcg_layout *l, size_t r, size_t k)
+{ return r * l->region_size + l->off_C + k; }
+static inline size_t dcg_ix_pue(const struct dcg_layout *l, size_t r)
+{ return r * l->region_size + l->off_pue; }
+static inline size_t dcg_ix_share(const struct dcg_layout *l, size_t r)
+{ return r * l->region_size + l->off_share; }
+static inline size_t dcg_ix_B(const struct dcg_layout *l, size_t r)
+{ return r * l->region_size + l->off_B; }
+static inline size_t dcg_ix_Q(const struct dcg_layout *l, size_t r, size_t j)
+{ return r * l->region_size + l->off_Q + j; }
+static inline size_t dcg_ix_G(const struct dcg_layout *l, size_t r, size_t j)
+{ return r * l->region_size + l->off_G + j; }
+static inline size_t dcg_ix_D(const struct dcg_layout *l, size_t s)
+{ return l->nat_D + s; }
+static inline size_t dcg_ix_X(const struct dcg_layout *l, size_t k)
+{ return l->nat_X + k; }
+static inline size_t dcg_ix_price(const struct dcg_layout *l)
+{ return l->nat_price; }
+
+/* Describes state i for error messages, e.g. "racks in service N
+ * [region yangtze-delta, class gpu-import]". Returns buf. */
+const char *dcg_model_describe_state(const struct dcg_model *m, size_t i,
+				     char *buf, size_t size);
+
+/* 1 for states that must stay >= 0 (CVODE constraints), 0 otherwise. */
+void dcg_model_constraints(const struct dcg_model *m, double *c);
+
+/* Initial state y0 (n entries) at t0. Returns 0 or DCG_ENOMEM. */
+int dcg_model_initial(const struct dcg_model *m, double *y0);
+
+/* Sorted, de-duplicated schedule breakpoints strictly inside (t0, t1), plus
+ * every whole year (for calendar-year totals). Caller frees *ret_t. */
+int dcg_model_breakpoints(const struct dcg_model *m, double **ret_t,
+			  size_t *ret_n, struct dcg_error *err);
+
+/* Discrete changes at a breakpoint t (pipeline cancellation when a class
+ * becomes unavailable). Modifies y in place; returns 1 if y changed. */
+int dcg_model_apply_jumps(const struct dcg_model *m, double t, double *y);
+
+/* Scratch space for the right-hand side. */
+struct dcg_work;
+struct dcg_work *dcg_work_new(const struct dcg_model *m);
+void dcg_work_free(struct dcg_work *w);
+
+/* The right-hand side: ydot = f(t, y). Allocates nothing, no I/O, O(R*(K+J)+L).
+ * Returns 0, > 0 for a recoverable problem (CVODE retries with a smaller
+ * step) or < 0 for a fatal one. */
+int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
+		  const double *y, double *ydot);
+
+/* Quadrature integrands (nq entries): DC energy, consumption, unserved
+ * energy, emissions, generation per technology, per region (TWh/yr, Mt/yr). */
+int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
+		   const double *y, double *qdot);
+
+/* Event functions: per region RM[r] - RMmin[r] (grid only; R entries). */
+size_t dcg_model_nroots(const struct dcg_model *m);
+int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
+		    const double *y, double *g);
+
+/* Derived series. */
+enum dcg_dims {
+	DCG_DIMS_T,    /* (T) */
+	DCG_DIMS_TS,   /* (T, segments) */
+	DCG_DIMS_TR,   /* (T, regions) */
+	DCG_DIMS_TRK,  /* (T, regions, hardware) */
+	DCG_DIMS_TK,   /* (T, hardware) */
+	DCG_DIMS_TRJ,  /* (T, regions, technologies) */
+	DCG_DIMS_TL,   /* (T, corridors) */
+};
+
+/* The series table: one entry per output dataset, in output order. The HDF5
+ * writer, the CSV exporter and docs are driven by it. */
+enum dcg_series_id {
+	DCG_SER_RACKS,            /* datacenter/racks */
+	DCG_SER_RACKS_PIPELINE,
+	DCG_SER_IT_CAPACITY,
+	DCG_SER_COMPUTE,
+	DCG_SER_ORDERS,
+	DCG_SER_IT_LOAD,
+	DCG_SER_FACILITY_LOAD,
+	DCG_SER_ENERGY,
+	DCG_SER_PUE,
+	DCG_SER_STANDARD_RACKS,
+	DCG_SER_DEMAND_SHARE,
+	DCG_SER_COMPUTE_DEMAND,
+	DCG_SER_SEGMENT_DEMAND,
+	DCG_SER_SUPPLY_CAP,
+	/* grid */
+	DCG_SER_BASE_DEMAND,
+	DCG_SER_DEMAND,
+	DCG_SER_PEAK_DEMAND,
+	DCG_SER_FIRM_CAPACITY,
+	DCG_SER_RESERVE_MARGIN,
+	DCG_SER_NET_IMPORT,
+	DCG_SER_UNSERVED,
+	DCG_SER_PRICE_INDEX,
+	DCG_SER_EMISSIONS,
+	DCG_SER_CONNECTION_GATE,
+	DCG_SER_CAPACITY,
+	DCG_SER_CAPACITY_PIPELINE,
+	DCG_SER_GENERATION,
+	DCG_SER_CURTAILMENT,
+	DCG_SER_FLOW,
+	/* integrals carried by the solver, cumulative from t0 */
+	DCG_SER_CUM_DC_ENERGY,
+	DCG_SER_CUM_UNSERVED,
+	DCG_SER_CUM_EMISSIONS,
+	DCG_SER_COUNT
+};
+
+struct dcg_series_info {
+	const char *group;       /* "datacenter", "grid", "cumulative" */
+	const char *name;        /* dataset name */
+	enum dcg_dims dims;
+	const char *units;       /* UDUNITS-style where possible */
+	const char *long_name;
+	const char *standard_name; /* CF standard name or NULL */
+	bool grid_only;          /* written only when the grid is enabled */
+};
+
+const struct dcg_series_info *dcg_series_info(enum dcg_series_id id);
+
+/* Number of values per time point of a series for this model (e.g. R*K). */
+size_t dcg_series_width(const struct dcg_model *m, enum dcg_series_id id);
+
+/* Evaluates every series at (t, y, q) and writes one time row of each:
+ * out[id] points at that row (width entries); out[id] may be NULL to skip.
+ * q are the quadratures at t (nq entries). */
+int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
+		     const double *y, const double *q, double *const *out);
+
+#endif

@@ -1,0 +1,63 @@
+/* The result of one projection: time series, calendar-year totals, events
+ * and solver statistics. Filled by solvers/, written by outputs/. */
+#ifndef DCGRID_RESULT_H
+#define DCGRID_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dcgrid/model.h"
+
+enum dcg_event_kind {
+	DCG_EVENT_BELOW = 0,   /* reserve margin falls below its minimum */
+	DCG_EVENT_RECOVER = 1, /* reserve margin rises back above it */
+};
+
+struct dcg_event {
+	size_t region;
+	enum dcg_event_kind kind;
+	double time;           /* decimal years, located by CVODE root-finding */
+};
+
+struct dcg_solver_stats {
+	long steps, rhs_evals, jac_evals, lin_setups, err_test_fails;
+	long nonlin_iters, nonlin_conv_fails, root_evals, restarts;
+	double wall_time_s;
+	double last_step_yr;
+	char method[16];        /* "BDF" or "ADAMS" */
+	char linear_solver[16]; /* "dense", "klu", "gmres" */
+};
+
+struct dcg_result {
+	size_t T;               /* output times */
+	double *time;           /* T */
+	size_t n, nq;
+	double *y;              /* T x n states */
+	double *q;              /* T x nq quadratures (cumulative from t0) */
+	double *series[DCG_SER_COUNT]; /* T x dcg_series_width(); NULL if unused */
+
+	/* Calendar years wholly inside the horizon, totals integrated by the
+	 * solver between the year boundaries (which are solver stops). */
+	size_t Y;
+	double *year;           /* Y, e.g. 2024.0 */
+	double *annual_dc_energy;   /* Y x R, TWh */
+	double *annual_consumption; /* Y x R, TWh (grid) */
+	double *annual_unserved;    /* Y x R, TWh (grid) */
+	double *annual_emissions;   /* Y x R, Mt CO2 (grid) */
+	double *annual_generation;  /* Y x R x J, TWh (grid) */
+
+	size_t n_events;
+	struct dcg_event *events;
+
+	struct dcg_solver_stats stats;
+	bool complete;          /* false: the solve failed at t_reached */
+	double t_reached;
+	char failure[1024];     /* the failure message when !complete */
+};
+
+/* Allocates a result sized for m with T output times (zero-filled). */
+struct dcg_result *dcg_result_new(const struct dcg_model *m, size_t T,
+				  size_t Y);
+void dcg_result_free(struct dcg_result *r); /* accepts NULL */
+
+#endif

@@ -1,0 +1,42 @@
+/* Internal to model/: the right-hand side's scratch space. */
+#ifndef DCGRID_MODEL_INTERNAL_H
+#define DCGRID_MODEL_INTERNAL_H
+
+#include <stddef.h>
+
+#include "dcgrid/model.h"
+
+/* Everything the right-hand side computes on the way, kept so that the
+ * derived series and the quadratures reuse one evaluation. Sized once per
+ * model; nothing is allocated per call. */
+struct dcg_work {
+	const struct dcg_model *m;
+	/* per class */
+	double *mix, *c_new, *w_new, *cap_inst, *orders_nat;
+	/* per segment */
+	double *dD, *tau_seg, *mix_den;
+	/* per region */
+	double *it_gw, *fac_gw, *dfac, *peak, *firm, *mpre, *imp, *rm, *gate,
+		*price, *attract;
+	/* per region x segment */
+	double *repl, *grow, *gap;
+	/* per region x class */
+	double *orders;
+	/* per corridor */
+	double *flow;
+	/* per region x technology (dispatch) */
+	double *gen, *curt;
+	/* per region: dispatch totals */
+	double *unserved, *emis;
+	double price_nat;
+};
+
+/* Evaluates everything but the dispatch at (t, y); fills ydot if non-NULL. */
+int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
+		    const double *y, double *ydot);
+
+/* Energy dispatch of region r (needs dcg__model_eval first). */
+void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,
+			 double t, const double *y, size_t r);
+
+#endif

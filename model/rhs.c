@@ -1,0 +1,471 @@
+/* The right-hand side of the dcgrid model (docs/model.md has the equations).
+ *
+ * Data-center side, per region r and hardware class k in segment s(k):
+ *   completions = P/tau_b
+ *   dP/dt = orders - completions
+ *   dN/dt = completions - N/L
+ *   dW/dt = completions * w(t)/1000 - W/L          (MW)
+ *   dC/dt = completions * c(t) - C/L               (PFLOPS)
+ *   orders = X[k] * floor0(m[k] * (repl + gate*(grow + pos(gap)/tau_a)) / c(t))
+ *   dPUE/dt = (PUE_target(t) - PUE)/tau_pue
+ *   dsigma/dt = (sigma* - sigma)/tau_sigma,  sigma* = a/sum(a),
+ *               a[r] = weight[r](t) * price[r]^-eta
+ * National: dD[s]/dt = g[s](t) D (1 - D/Dsat) pn^-epsilon;
+ *   dX[k]/dt = (capfactor(sum_r orders_uncapped, S[k](t)) - X)/tau_p;
+ *   dpn/dt = (sum_r F price / sum_r F - pn)/tau_p.
+ * Grid side, per region r and technology j:
+ *   dB/dt = gB(t) B;  dQ/dt = invest - Q/tau_j;  dG/dt = Q/tau_j + planned - G/Lj
+ *   invest = mix[j] (sum_i cc G/Lj + pos(short)/tau_inv)/cc[j]
+ *   short = (1 + RMtarget) (peak + h dpeak/dt) - sum cc (G + Q) - imp
+ * Corridors: f = T(t) (d_a pos(tanh(dm/kappa)) - d_b pos(-tanh(dm/kappa))),
+ *   dm = mpre[a] - mpre[b], d_x = logistic((mpre[x] - RMmin[x])/wg).
+ *
+ * Cost O(R*(K+J+S) + L + K + S) per call; no allocation, no I/O.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcgrid/model.h"
+#include "model_internal.h"
+#include "smooth.h"
+
+/* Relative size of the smoothing band of pos() and smin(). */
+#define DCG_SMOOTH_REL 1e-3
+
+struct dcg_work *dcg_work_new(const struct dcg_model *m)
+{
+	size_t R = m->R, K = m->K, S = m->S, J = m->grid_enabled ? m->J : 0;
+	size_t L = m->L;
+	struct dcg_work *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->m = m;
+	/* One block for all arrays keeps teardown simple. */
+	size_t total = 5 * K + 3 * S + 11 * R + 3 * R * S + R * K + L +
+		       2 * R * J + 2 * R;
+	double *p = calloc(total ? total : 1, sizeof *p);
+	if (!p) {
+		free(w);
+		return NULL;
+	}
+#define TAKE(field, count) (w->field = p, p += (count))
+	TAKE(mix, K);
+	TAKE(c_new, K);
+	TAKE(w_new, K);
+	TAKE(cap_inst, K);
+	TAKE(orders_nat, K);
+	TAKE(dD, S);
+	TAKE(tau_seg, S);
+	TAKE(mix_den, S);
+	TAKE(it_gw, R);
+	TAKE(fac_gw, R);
+	TAKE(dfac, R);
+	TAKE(peak, R);
+	TAKE(firm, R);
+	TAKE(mpre, R);
+	TAKE(imp, R);
+	TAKE(rm, R);
+	TAKE(gate, R);
+	TAKE(price, R);
+	TAKE(attract, R);
+	TAKE(repl, R * S);
+	TAKE(grow, R * S);
+	TAKE(gap, R * S);
+	TAKE(orders, R * K);
+	TAKE(flow, L);
+	TAKE(gen, R * J);
+	TAKE(curt, R * J);
+	TAKE(unserved, R);
+	TAKE(emis, R);
+#undef TAKE
+	return w;
+}
+
+void dcg_work_free(struct dcg_work *w)
+{
+	if (!w)
+		return;
+	free(w->mix); /* the first array is the start of the block */
+	free(w);
+}
+
+/* Corridor flow of l (GW, positive from `from` to `to`). */
+static double corridor_flow(const struct dcg_model *m,
+			    const struct dcg_work *w, size_t l, double t)
+{
+	const struct dcg_corridor *c = &m->corridors[l];
+	double rating = dcg_schedule_eval(&c->rating_gw, t);
+	double x = tanh((w->mpre[c->from] - w->mpre[c->to]) /
+			m->grid.flow_scale);
+	double wg = m->grid.gate_width;
+	double da = dcg__logistic((w->mpre[c->from] -
+				   m->regions[c->from].reserve_min) / wg);
+	double db = dcg__logistic((w->mpre[c->to] -
+				   m->regions[c->to].reserve_min) / wg);
+	return rating * (da * dcg__pos(x, DCG_SMOOTH_REL) -
+			 db * dcg__pos(-x, DCG_SMOOTH_REL));
+}
+
+int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
+		    const double *y, double *ydot)
+{
+	const struct dcg_layout *l = &m->layout;
+	const struct dcg_grid_params *gp = &m->grid;
+	size_t R = m->R, K = m->K, S = m->S, J = m->grid_enabled ? m->J : 0;
+
+	/* Hardware mix, normalised inside each segment so that an import stop
+	 * moves builds to the classes of the same segment still available. */
+	for (size_t s = 0; s < S; s++) {
+		w->mix_den[s] = 0.0;
+		w->tau_seg[s] = 0.0;
+	}
+	for (size_t k = 0; k < K; k++) {
+		const struct dcg_class *c = &m->classes[k];
+		double a = dcg_schedule_eval(&c->availability, t);
+		w->mix[k] = c->preference * fmax(a, 0.0);
+		w->mix_den[c->segment] += w->mix[k];
+		w->c_new[k] = dcg_schedule_eval(&c->pflops_per_rack, t);
+		w->w_new[k] = dcg_schedule_eval(&c->kw_per_rack, t);
+	}
+	for (size_t k = 0; k < K; k++) {
+		const struct dcg_class *c = &m->classes[k];
+		double den = w->mix_den[c->segment];
+		w->mix[k] = den > 0.0 ? w->mix[k] / den : 0.0;
+		w->tau_seg[c->segment] += w->mix[k] * c->build_time_yr;
+	}
+
+	/* Loads (GW) and their rates of change. */
+	for (size_t r = 0; r < R; r++) {
+		double it = 0.0, dit = 0.0;
+		for (size_t k = 0; k < K; k++) {
+			const struct dcg_class *c = &m->classes[k];
+			double P = y[dcg_ix_P(l, r, k)];
+			double W = y[dcg_ix_W(l, r, k)];
+			it += W * c->utilisation / 1000.0;
+			double dW = P / c->build_time_yr * w->w_new[k] / 1000.0 -
+				    W / c->life_yr;
+			dit += dW * c->utilisation / 1000.0;
+		}
+		double pue = y[dcg_ix_pue(l, r)];
+		double dpue = (dcg_schedule_eval(&m->regions[r].pue_target, t) -
+			       pue) / gp->pue_time_yr;
+		w->it_gw[r] = it;
+		w->fac_gw[r] = it * pue;
+		w->dfac[r] = dit * pue + it * dpue;
+		if (ydot)
+			ydot[dcg_ix_pue(l, r)] = dpue;
+	}
+
+	/* Grid adequacy before and after trade, gate and price. */
+	if (m->grid_enabled) {
+		for (size_t r = 0; r < R; r++) {
+			const struct dcg_region *rg = &m->regions[r];
+			double B = y[dcg_ix_B(l, r)];
+			double firm = 0.0;
+			for (size_t j = 0; j < J; j++)
+				firm += rg->capacity_credit[j] *
+					y[dcg_ix_G(l, r, j)];
+			w->peak[r] = rg->peak_factor * B +
+				     gp->dc_peak_factor * w->fac_gw[r];
+			w->firm[r] = firm;
+			w->mpre[r] = w->peak[r] > 0.0
+					     ? (firm - w->peak[r]) / w->peak[r]
+					     : 0.0;
+			w->imp[r] = 0.0;
+		}
+		for (size_t c = 0; c < m->L; c++) {
+			double f = corridor_flow(m, w, c, t);
+			w->flow[c] = f;
+			w->imp[m->corridors[c].from] -= f;
+			w->imp[m->corridors[c].to] += f;
+		}
+		for (size_t r = 0; r < R; r++) {
+			const struct dcg_region *rg = &m->regions[r];
+			w->rm[r] = w->peak[r] > 0.0
+					   ? (w->firm[r] + w->imp[r] -
+					      w->peak[r]) / w->peak[r]
+					   : 0.0;
+			w->gate[r] = gp->gate_enabled
+					     ? dcg__logistic((w->rm[r] -
+							      rg->reserve_min) /
+							     gp->gate_width)
+					     : 1.0;
+			w->price[r] = 1.0 + gp->price_alpha *
+						    dcg__pos((gp->reserve_target -
+							      w->rm[r]) /
+								     gp->price_beta,
+							     DCG_SMOOTH_REL);
+		}
+	} else {
+		for (size_t r = 0; r < R; r++) {
+			w->peak[r] = w->firm[r] = w->mpre[r] = w->imp[r] = 0.0;
+			w->rm[r] = 0.0;
+			w->gate[r] = 1.0;
+			w->price[r] = 1.0;
+		}
+	}
+
+	/* National demand for compute, slowed by the perceived price. */
+	double pn = y[dcg_ix_price(l)];
+	double phi = gp->price_growth_enabled && m->grid_enabled
+			     ? pow(fmax(pn, 1e-12), -gp->demand_price_elasticity)
+			     : 1.0;
+	for (size_t s = 0; s < S; s++) {
+		const struct dcg_segment *sg = &m->segments[s];
+		double D = y[dcg_ix_D(l, s)];
+		w->dD[s] = dcg_schedule_eval(&sg->growth, t) * D *
+			   (1.0 - D / sg->saturation_pflops) * phi;
+		if (ydot)
+			ydot[dcg_ix_D(l, s)] = w->dD[s];
+	}
+
+	/* Regional shares relax toward policy weights tilted by price. */
+	double eta = gp->price_share_enabled && m->grid_enabled
+			     ? gp->share_price_elasticity
+			     : 0.0;
+	double asum = 0.0;
+	for (size_t r = 0; r < R; r++) {
+		double a = fmax(dcg_schedule_eval(&m->regions[r].policy_weight, t),
+				0.0);
+		if (eta != 0.0)
+			a *= pow(w->price[r], -eta);
+		w->attract[r] = a;
+		asum += a;
+	}
+	if (ydot)
+		for (size_t r = 0; r < R; r++) {
+			double target = asum > 0.0 ? w->attract[r] / asum
+						   : 1.0 / (double)R;
+			ydot[dcg_ix_share(l, r)] =
+				(target - y[dcg_ix_share(l, r)]) /
+				gp->share_time_yr;
+		}
+
+	/* Stock management: replacement, growth and the capacity gap. */
+	for (size_t r = 0; r < R; r++) {
+		double sigma = y[dcg_ix_share(l, r)];
+		for (size_t s = 0; s < S; s++) {
+			w->repl[r * S + s] = 0.0;
+			w->gap[r * S + s] = 0.0;
+		}
+		for (size_t k = 0; k < K; k++) {
+			const struct dcg_class *c = &m->classes[k];
+			size_t s = c->segment;
+			double C = y[dcg_ix_C(l, r, k)];
+			w->repl[r * S + s] += C / c->life_yr;
+			w->gap[r * S + s] -= C + y[dcg_ix_P(l, r, k)] * w->c_new[k];
+		}
+		for (size_t s = 0; s < S; s++) {
+			double D = y[dcg_ix_D(l, s)];
+			double grow = sigma * w->dD[s];
+			w->grow[r * S + s] = grow;
+			w->gap[r * S + s] += sigma * D + w->tau_seg[s] *
+							       (w->repl[r * S + s] + grow);
+		}
+	}
+	for (size_t k = 0; k < K; k++)
+		w->orders_nat[k] = 0.0;
+	for (size_t r = 0; r < R; r++) {
+		for (size_t k = 0; k < K; k++) {
+			const struct dcg_class *c = &m->classes[k];
+			size_t s = c->segment, rs = r * S + s;
+			double sigma_d = y[dcg_ix_share(l, r)] *
+					 y[dcg_ix_D(l, s)];
+			double sgap = DCG_SMOOTH_REL * fmax(sigma_d, 1e-9);
+			double want = w->repl[rs] +
+				      w->gate[r] * (w->grow[rs] +
+						    dcg__pos(w->gap[rs], sgap) /
+							    m->segments[s].adjust_time_yr);
+			double o = w->mix[k] * want / w->c_new[k];
+			/* The floor band scales with the replacement flow so
+			 * that steady runs are not biased. */
+			o = dcg__floor0(o, DCG_SMOOTH_REL * sgap /
+						   (m->segments[s].adjust_time_yr *
+						    w->c_new[k]));
+			w->orders[r * K + k] = o;
+			w->orders_nat[k] += o;
+		}
+	}
+	for (size_t k = 0; k < K; k++) {
+		const struct dcg_class *c = &m->classes[k];
+		w->cap_inst[k] = c->has_supply_limit
+					 ? dcg__cap_factor(w->orders_nat[k],
+							   fmax(dcg_schedule_eval(
+									&c->supply_limit, t),
+								0.0))
+					 : 1.0;
+	}
+
+	/* National price as perceived: the facility-load weighted mean. */
+	double fsum = 0.0, pf = 0.0;
+	for (size_t r = 0; r < R; r++) {
+		fsum += w->fac_gw[r];
+		pf += w->fac_gw[r] * w->price[r];
+	}
+	w->price_nat = fsum > 0.0 ? pf / fsum : 1.0;
+
+	if (!ydot)
+		return 0;
+
+	double tp = gp->perception_time_yr;
+	for (size_t k = 0; k < K; k++)
+		ydot[dcg_ix_X(l, k)] = (w->cap_inst[k] - y[dcg_ix_X(l, k)]) / tp;
+	ydot[dcg_ix_price(l)] = (w->price_nat - pn) / tp;
+
+	for (size_t r = 0; r < R; r++) {
+		for (size_t k = 0; k < K; k++) {
+			const struct dcg_class *c = &m->classes[k];
+			double P = y[dcg_ix_P(l, r, k)];
+			double done = P / c->build_time_yr;
+			double orders = y[dcg_ix_X(l, k)] * w->orders[r * K + k];
+			w->orders[r * K + k] = orders;
+			ydot[dcg_ix_P(l, r, k)] = orders - done;
+			ydot[dcg_ix_N(l, r, k)] = done - y[dcg_ix_N(l, r, k)] / c->life_yr;
+			ydot[dcg_ix_W(l, r, k)] = done * w->w_new[k] / 1000.0 -
+						  y[dcg_ix_W(l, r, k)] / c->life_yr;
+			ydot[dcg_ix_C(l, r, k)] = done * w->c_new[k] -
+						  y[dcg_ix_C(l, r, k)] / c->life_yr;
+		}
+		if (!m->grid_enabled)
+			continue;
+		const struct dcg_region *rg = &m->regions[r];
+		double B = y[dcg_ix_B(l, r)];
+		double dB = dcg_schedule_eval(&rg->base_growth, t) * B;
+		ydot[dcg_ix_B(l, r)] = dB;
+		double mixsum = 0.0, hmix = 0.0, repl = 0.0, cover = 0.0;
+		for (size_t j = 0; j < J; j++) {
+			const struct dcg_tech *tj = &m->techs[j];
+			double mj = fmax(dcg_schedule_eval(&rg->mix[j], t), 0.0);
+			mixsum += mj;
+			hmix += mj * tj->lead_time_yr;
+			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
+			repl += rg->capacity_credit[j] * G / tj->life_yr;
+			cover += rg->capacity_credit[j] * (G + Q);
+		}
+		double h = gp->invest_time_yr + (mixsum > 0.0 ? hmix / mixsum : 0.0);
+		double dpeak = rg->peak_factor * dB + gp->dc_peak_factor * w->dfac[r];
+		double peak_f = w->peak[r] + h * dpeak;
+		double shortfall = (1.0 + gp->reserve_target) * peak_f - cover -
+				   w->imp[r];
+		double need = repl + dcg__pos(shortfall, DCG_SMOOTH_REL * w->peak[r]) /
+					     gp->invest_time_yr;
+		for (size_t j = 0; j < J; j++) {
+			const struct dcg_tech *tj = &m->techs[j];
+			double mj = mixsum > 0.0
+					    ? fmax(dcg_schedule_eval(&rg->mix[j], t), 0.0) /
+						      mixsum
+					    : 0.0;
+			double invest = mj * need / fmax(rg->capacity_credit[j], 1e-3);
+			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
+			ydot[dcg_ix_Q(l, r, j)] = invest - Q / tj->lead_time_yr;
+			ydot[dcg_ix_G(l, r, j)] =
+				Q / tj->lead_time_yr +
+				fmax(dcg_schedule_eval(&rg->planned_gw_per_yr[j], t), 0.0) -
+				G / tj->life_yr;
+		}
+	}
+	return 0;
+}
+
+void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,
+			 double t, const double *y, size_t r)
+{
+	const struct dcg_layout *l = &m->layout;
+	size_t J = m->J;
+	double *gen = &w->gen[r * J], *curt = &w->curt[r * J];
+	double load = y[dcg_ix_B(l, r)] + w->fac_gw[r];
+	double s = DCG_SMOOTH_REL * fmax(load, 1e-9);
+	/* Corridors carry energy at a fraction of their peak rating. */
+	double need = load - m->grid.transfer_factor * w->imp[r];
+	double must = 0.0, var = 0.0, therm = 0.0;
+	for (size_t j = 0; j < J; j++) {
+		const struct dcg_tech *tj = &m->techs[j];
+		double avail = tj->capacity_factor * y[dcg_ix_G(l, r, j)];
+		gen[j] = avail;
+		curt[j] = 0.0;
+		if (tj->kind == DCG_TECH_MUST_RUN)
+			must += avail;
+		else if (tj->kind == DCG_TECH_VARIABLE)
+			var += avail;
+		else
+			therm += avail;
+	}
+	double rest = dcg__pos(need - must, s);
+	double var_used = dcg__smin(var, rest, s);
+	double resid = rest - var_used;
+	double therm_used = dcg__smin(therm, dcg__pos(resid, s), s);
+	double fv = var > 0.0 ? var_used / var : 0.0;
+	double ft = therm > 0.0 ? therm_used / therm : 0.0;
+	double emis = 0.0;
+	for (size_t j = 0; j < J; j++) {
+		const struct dcg_tech *tj = &m->techs[j];
+		if (tj->kind == DCG_TECH_VARIABLE) {
+			curt[j] = gen[j] * (1.0 - fv);
+			gen[j] *= fv;
+		} else if (tj->kind == DCG_TECH_THERMAL) {
+			gen[j] *= ft;
+		}
+		/* GW average x 8.76 = TWh/yr; TWh x t/MWh = Mt. */
+		emis += gen[j] * 8.76 * tj->emission_factor;
+	}
+	w->unserved[r] = dcg__pos(resid - therm_used, s);
+	w->emis[r] = emis;
+	(void)t;
+}
+
+int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
+		  const double *y, double *ydot)
+{
+	int rc = dcg__model_eval(m, w, t, y, ydot);
+	if (rc)
+		return rc;
+	/* A NaN or Inf is reported to the solver as recoverable first: a
+	 * smaller step often avoids it; if not, CVODE fails and the caller
+	 * names the component. */
+	for (size_t i = 0; i < m->layout.n; i++)
+		if (!isfinite(ydot[i]))
+			return 1;
+	return 0;
+}
+
+int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
+		   const double *y, double *qdot)
+{
+	int rc = dcg__model_eval(m, w, t, y, NULL);
+	if (rc)
+		return rc;
+	const struct dcg_layout *l = &m->layout;
+	for (size_t r = 0; r < m->R; r++) {
+		double *q = &qdot[r * l->q_region_size];
+		q[l->q_dc_energy] = 8.76 * w->fac_gw[r];
+		q[l->q_consumption] = 0.0;
+		q[l->q_unserved] = 0.0;
+		q[l->q_emissions] = 0.0;
+		if (!m->grid_enabled)
+			continue;
+		dcg__model_dispatch(m, w, t, y, r);
+		q[l->q_consumption] = 8.76 * (y[dcg_ix_B(l, r)] + w->fac_gw[r]);
+		q[l->q_unserved] = 8.76 * w->unserved[r];
+		q[l->q_emissions] = w->emis[r];
+		for (size_t j = 0; j < m->J; j++)
+			q[l->q_generation + j] = 8.76 * w->gen[r * m->J + j];
+	}
+	return 0;
+}
+
+size_t dcg_model_nroots(const struct dcg_model *m)
+{
+	return m->grid_enabled ? m->R : 0;
+}
+
+int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
+		    const double *y, double *g)
+{
+	int rc = dcg__model_eval(m, w, t, y, NULL);
+	if (rc)
+		return rc;
+	for (size_t r = 0; r < m->R; r++)
+		g[r] = w->rm[r] - m->regions[r].reserve_min;
+	return 0;
+}

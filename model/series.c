@@ -1,0 +1,120 @@
+/* The series table: every output dataset with its dimensions and units.
+ * The HDF5 writer, exporters and docs are driven by it. */
+#include "dcgrid/model.h"
+
+static const struct dcg_series_info table[DCG_SER_COUNT] = {
+	[DCG_SER_RACKS] = {"datacenter", "racks", DCG_DIMS_TRK, "1",
+			   "physical racks in service", NULL, false},
+	[DCG_SER_RACKS_PIPELINE] = {"datacenter", "racks_pipeline", DCG_DIMS_TRK,
+				    "1", "racks ordered and under construction",
+				    NULL, false},
+	[DCG_SER_IT_CAPACITY] = {"datacenter", "it_capacity", DCG_DIMS_TRK, "MW",
+				 "IT power capacity in service", NULL, false},
+	[DCG_SER_COMPUTE] = {"datacenter", "compute", DCG_DIMS_TRK, "PFLOPS",
+			     "compute capacity in service", NULL, false},
+	[DCG_SER_ORDERS] = {"datacenter", "orders", DCG_DIMS_TRK, "1/year",
+			    "rack orders per year", NULL, false},
+	[DCG_SER_IT_LOAD] = {"datacenter", "it_load", DCG_DIMS_TR, "GW",
+			     "IT load (capacity times utilisation)", NULL, false},
+	[DCG_SER_FACILITY_LOAD] = {"datacenter", "facility_load", DCG_DIMS_TR,
+				   "GW", "facility load (IT load times PUE)",
+				   NULL, false},
+	[DCG_SER_ENERGY] = {"datacenter", "energy", DCG_DIMS_TR, "TWh/year",
+			    "data-center electricity use, annual rate", NULL,
+			    false},
+	[DCG_SER_PUE] = {"datacenter", "pue", DCG_DIMS_TR, "1",
+			 "power usage effectiveness", NULL, false},
+	[DCG_SER_STANDARD_RACKS] = {"datacenter", "standard_racks", DCG_DIMS_TR,
+				    "1",
+				    "MIIT standard racks (2.5 kW of IT capacity "
+				    "each)",
+				    NULL, false},
+	[DCG_SER_DEMAND_SHARE] = {"datacenter", "demand_share", DCG_DIMS_TR, "1",
+				  "regional share of compute demand", NULL,
+				  false},
+	[DCG_SER_COMPUTE_DEMAND] = {"datacenter", "compute_demand", DCG_DIMS_T,
+				    "PFLOPS", "national compute demand, all "
+				    "segments", NULL, false},
+	[DCG_SER_SEGMENT_DEMAND] = {"datacenter", "segment_demand", DCG_DIMS_TS,
+				    "PFLOPS", "national compute demand by "
+				    "segment", NULL, false},
+	[DCG_SER_SUPPLY_CAP] = {"datacenter", "supply_cap", DCG_DIMS_TK, "1",
+				"perceived national supply-cap factor", NULL,
+				false},
+	[DCG_SER_BASE_DEMAND] = {"grid", "base_demand", DCG_DIMS_TR, "GW",
+				 "electricity demand other than data centers, "
+				 "average", NULL, true},
+	[DCG_SER_DEMAND] = {"grid", "demand", DCG_DIMS_TR, "GW",
+			    "electricity demand including data centers, "
+			    "average", NULL, true},
+	[DCG_SER_PEAK_DEMAND] = {"grid", "peak_demand", DCG_DIMS_TR, "GW",
+				 "peak demand", NULL, true},
+	[DCG_SER_FIRM_CAPACITY] = {"grid", "firm_capacity", DCG_DIMS_TR, "GW",
+				   "firm capacity (capacity credit times "
+				   "capacity)", NULL, true},
+	[DCG_SER_RESERVE_MARGIN] = {"grid", "reserve_margin", DCG_DIMS_TR, "1",
+				    "reserve margin after trade", NULL, true},
+	[DCG_SER_NET_IMPORT] = {"grid", "net_import", DCG_DIMS_TR, "GW",
+				"net firm import over corridors", NULL, true},
+	[DCG_SER_UNSERVED] = {"grid", "unserved", DCG_DIMS_TR, "GW",
+			      "unserved energy, average power", NULL, true},
+	[DCG_SER_PRICE_INDEX] = {"grid", "price_index", DCG_DIMS_TR, "1",
+				 "scarcity price index (1 = adequate)", NULL,
+				 true},
+	[DCG_SER_EMISSIONS] = {"grid", "emissions", DCG_DIMS_TR, "Mt/year",
+			       "CO2 emissions of generation, annual rate", NULL,
+			       true},
+	[DCG_SER_CONNECTION_GATE] = {"grid", "connection_gate", DCG_DIMS_TR, "1",
+				     "share of new data-center expansion that "
+				     "gets connected", NULL, true},
+	[DCG_SER_CAPACITY] = {"grid", "capacity", DCG_DIMS_TRJ, "GW",
+			      "generation capacity in service", NULL, true},
+	[DCG_SER_CAPACITY_PIPELINE] = {"grid", "capacity_pipeline", DCG_DIMS_TRJ,
+				       "GW", "generation capacity under "
+				       "construction", NULL, true},
+	[DCG_SER_GENERATION] = {"grid", "generation", DCG_DIMS_TRJ, "GW",
+				"generation, average power", NULL, true},
+	[DCG_SER_CURTAILMENT] = {"grid", "curtailment", DCG_DIMS_TRJ, "GW",
+				 "curtailed variable generation, average power",
+				 NULL, true},
+	[DCG_SER_FLOW] = {"grid", "flow", DCG_DIMS_TL, "GW",
+			  "corridor flow, positive from `from` to `to`", NULL,
+			  true},
+	[DCG_SER_CUM_DC_ENERGY] = {"cumulative", "dc_energy", DCG_DIMS_TR, "TWh",
+				   "data-center electricity since the start",
+				   NULL, false},
+	[DCG_SER_CUM_UNSERVED] = {"cumulative", "unserved_energy", DCG_DIMS_TR,
+				  "TWh", "unserved energy since the start", NULL,
+				  true},
+	[DCG_SER_CUM_EMISSIONS] = {"cumulative", "emissions", DCG_DIMS_TR, "Mt",
+				   "CO2 emissions since the start", NULL, true},
+};
+
+const struct dcg_series_info *dcg_series_info(enum dcg_series_id id)
+{
+	return (unsigned)id < DCG_SER_COUNT ? &table[id] : NULL;
+}
+
+size_t dcg_series_width(const struct dcg_model *m, enum dcg_series_id id)
+{
+	const struct dcg_series_info *s = dcg_series_info(id);
+	if (!s || (s->grid_only && !m->grid_enabled))
+		return 0;
+	switch (s->dims) {
+	case DCG_DIMS_T:
+		return 1;
+	case DCG_DIMS_TS:
+		return m->S;
+	case DCG_DIMS_TR:
+		return m->R;
+	case DCG_DIMS_TRK:
+		return m->R * m->K;
+	case DCG_DIMS_TK:
+		return m->K;
+	case DCG_DIMS_TRJ:
+		return m->R * m->J;
+	case DCG_DIMS_TL:
+		return m->L;
+	}
+	return 0;
+}

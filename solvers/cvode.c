@@ -1,0 +1,486 @@
+/* Integrating a model with CVODES: the only file that knows N_Vector.
+ *
+ * The horizon is cut at every schedule breakpoint and whole year; the solver
+ * stops exactly there (CVodeSetStopTime), discrete changes are applied and it
+ * restarts (CVodeReInit), so it never steps across a kink or a jump, and the
+ * quadratures at whole years give calendar-year totals exactly. Output times
+ * are t0 + i*step and t1. Reserve-margin crossings are located by CVODE's
+ * root-finding.
+ */
+#include <cvodes/cvodes.h>
+#include <math.h>
+#include <nvector/nvector_serial.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <time.h>
+
+#include "dcgrid/solver.h"
+
+/* Above this many states the dense direct solver is slower than a Krylov
+ * solver; see docs/model.md. */
+#define DCG_DENSE_MAX_STATES 2000
+
+struct solve_ctx {
+	const struct dcg_model *m;
+	struct dcg_work *w;
+	char last_msg[256]; /* CVODE's last message, instead of stderr */
+};
+
+static int f_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
+{
+	struct solve_ctx *c = data;
+	return dcg_model_rhs(c->m, c->w, t, N_VGetArrayPointer(y),
+			     N_VGetArrayPointer(ydot));
+}
+
+static int f_quad(sunrealtype t, N_Vector y, N_Vector qdot, void *data)
+{
+	struct solve_ctx *c = data;
+	return dcg_model_quad(c->m, c->w, t, N_VGetArrayPointer(y),
+			      N_VGetArrayPointer(qdot));
+}
+
+static int f_root(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
+{
+	struct solve_ctx *c = data;
+	return dcg_model_roots(c->m, c->w, t, N_VGetArrayPointer(y), g);
+}
+
+static void err_handler(int code, const char *module, const char *function,
+			char *msg, void *data)
+{
+	struct solve_ctx *c = data;
+	(void)code;
+	snprintf(c->last_msg, sizeof c->last_msg, "%s: %s", function, msg);
+	(void)module;
+}
+
+/* CVodeGetReturnFlagName returns a malloc'ed string: copy and free it. */
+static const char *flag_name(int flag, char *buf, size_t size)
+{
+	char *s = CVodeGetReturnFlagName(flag);
+	snprintf(buf, size, "%s", s ? s : "unknown CVODE flag");
+	free(s);
+	return buf;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Absolute tolerances: atol times the typical size of each state, taken as
+ * the largest initial value of the same kind over all regions, so that a
+ * region that starts empty still gets a meaningful tolerance. */
+static void abs_tolerances(const struct dcg_model *m, const double *y0,
+			   double *abstol)
+{
+	const struct dcg_layout *l = &m->layout;
+	size_t rs = l->region_size;
+	for (size_t o = 0; o < rs; o++) {
+		double big = 0.0;
+		for (size_t r = 0; r < m->R; r++)
+			big = fmax(big, fabs(y0[r * rs + o]));
+		if (o == l->off_pue || o == l->off_share)
+			big = fmax(big, 1.0);
+		for (size_t r = 0; r < m->R; r++)
+			abstol[r * rs + o] =
+				m->atol * fmax(fmax(fabs(y0[r * rs + o]), big * 1e-3), 1e-9);
+	}
+	for (size_t i = l->nat; i < l->n; i++)
+		abstol[i] = m->atol * fmax(fabs(y0[i]), 1.0);
+}
+
+static void quad_tolerances(const struct dcg_model *m, const double *y0,
+			    double *qtol)
+{
+	/* A quadrature's scale is its integrand times a year. */
+	double fac = 0.0;
+	struct dcg_work *w = dcg_work_new(m);
+	double *qd = calloc(m->layout.nq + 1, sizeof *qd);
+	if (w && qd && dcg_model_quad(m, w, m->t0, y0, qd) == 0)
+		for (size_t i = 0; i < m->layout.nq; i++)
+			fac = fmax(fac, fabs(qd[i]));
+	for (size_t i = 0; i < m->layout.nq; i++)
+		qtol[i] = m->atol * fmax(qd ? fabs(qd[i]) : 0.0, 1e-3 * fac + 1e-9);
+	free(qd);
+	dcg_work_free(w);
+}
+
+static void add_stats(void *mem, struct dcg_solver_stats *st, bool has_ls)
+{
+	long v;
+	if (CVodeGetNumSteps(mem, &v) == CV_SUCCESS)
+		st->steps += v;
+	if (CVodeGetNumRhsEvals(mem, &v) == CV_SUCCESS)
+		st->rhs_evals += v;
+	if (CVodeGetNumLinSolvSetups(mem, &v) == CV_SUCCESS)
+		st->lin_setups += v;
+	if (CVodeGetNumErrTestFails(mem, &v) == CV_SUCCESS)
+		st->err_test_fails += v;
+	if (CVodeGetNumNonlinSolvIters(mem, &v) == CV_SUCCESS)
+		st->nonlin_iters += v;
+	if (CVodeGetNumNonlinSolvConvFails(mem, &v) == CV_SUCCESS)
+		st->nonlin_conv_fails += v;
+	if (CVodeGetNumGEvals(mem, &v) == CV_SUCCESS)
+		st->root_evals += v;
+	if (has_ls) {
+		if (CVodeGetNumJacEvals(mem, &v) == CV_SUCCESS)
+			st->jac_evals += v;
+		if (CVodeGetNumLinRhsEvals(mem, &v) == CV_SUCCESS)
+			st->rhs_evals += v;
+	}
+	sunrealtype h;
+	if (CVodeGetLastStep(mem, &h) == CV_SUCCESS && h > 0)
+		st->last_step_yr = h;
+}
+
+/* Names the state that is the likeliest culprit of a failure: a non-finite
+ * derivative if there is one, else the largest weighted local error. */
+static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
+		    SUNContext sctx, double t, const double *y, char *buf,
+		    size_t size)
+{
+	size_t n = m->layout.n, worst = 0;
+	double *yd = calloc(n, sizeof *yd);
+	if (yd) {
+		(void)dcg_model_rhs(m, c->w, t, y, yd);
+		for (size_t i = 0; i < n; i++)
+			if (!isfinite(yd[i]) || !isfinite(y[i])) {
+				char d[256];
+				snprintf(buf, size,
+					 "%s is not finite (value %g, rate %g)",
+					 dcg_model_describe_state(m, i, d, sizeof d),
+					 y[i], yd[i]);
+				free(yd);
+				return;
+			}
+		free(yd);
+	}
+	N_Vector ew = N_VNew_Serial((sunindextype)n, sctx);
+	N_Vector el = N_VNew_Serial((sunindextype)n, sctx);
+	double big = -1.0;
+	if (ew && el && CVodeGetErrWeights(mem, ew) == CV_SUCCESS &&
+	    CVodeGetEstLocalErrors(mem, el) == CV_SUCCESS) {
+		double *a = N_VGetArrayPointer(ew), *b = N_VGetArrayPointer(el);
+		for (size_t i = 0; i < n; i++)
+			if (fabs(a[i] * b[i]) > big) {
+				big = fabs(a[i] * b[i]);
+				worst = i;
+			}
+	}
+	char d[256];
+	if (big >= 0.0)
+		snprintf(buf, size, "largest local error in %s (value %g)",
+			 dcg_model_describe_state(m, worst, d, sizeof d), y[worst]);
+	else
+		snprintf(buf, size, "no component identified");
+	N_VDestroy(ew);
+	N_VDestroy(el);
+}
+
+static enum dcg_linsol pick_linsol(const struct dcg_model *m)
+{
+	if (m->linsol != DCG_LINSOL_AUTO)
+		return m->linsol;
+	return m->layout.n <= DCG_DENSE_MAX_STATES ? DCG_LINSOL_DENSE
+						   : DCG_LINSOL_GMRES;
+}
+
+static int add_event(struct dcg_result *res, size_t *cap, size_t region,
+		     enum dcg_event_kind kind, double t)
+{
+	if (res->n_events == *cap) {
+		size_t nc = *cap ? 2 * *cap : 16;
+		struct dcg_event *e = realloc(res->events, nc * sizeof *e);
+		if (!e)
+			return DCG_ENOMEM;
+		res->events = e;
+		*cap = nc;
+	}
+	res->events[res->n_events++] =
+		(struct dcg_event){.region = region, .kind = kind, .time = t};
+	return 0;
+}
+
+/* Stores output row i: state, quadratures and every derived series. */
+static int record(const struct dcg_model *m, struct dcg_work *w,
+		  struct dcg_result *res, size_t i, double t, const double *y,
+		  const double *q)
+{
+	size_t n = m->layout.n, nq = m->layout.nq;
+	res->time[i] = t;
+	memcpy(&res->y[i * n], y, n * sizeof *y);
+	memcpy(&res->q[i * nq], q, nq * sizeof *q);
+	double *rows[DCG_SER_COUNT];
+	for (int id = 0; id < DCG_SER_COUNT; id++) {
+		size_t width = dcg_series_width(m, (enum dcg_series_id)id);
+		rows[id] = res->series[id] ? res->series[id] + i * width : NULL;
+	}
+	return dcg_model_derive(m, w, t, y, q, rows);
+}
+
+int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
+	      struct dcg_result **ret_result, struct dcg_error *err)
+{
+	const struct dcg_layout *lay = &m->layout;
+	size_t n = lay->n, nq = lay->nq, nroots = dcg_model_nroots(m);
+	double t0 = m->t0, t1 = m->t1, step = m->output_step_yr;
+	double wall0 = now_s();
+	int rc = 0, flag;
+	double t = t0, *yv = NULL, *qv = NULL;
+	struct solve_ctx c = {.m = m};
+	SUNContext sctx = NULL;
+	N_Vector y = NULL, q = NULL, abstol = NULL, qtol = NULL, cons = NULL;
+	SUNMatrix A = NULL;
+	SUNLinearSolver LS = NULL;
+	void *mem = NULL;
+	double *bp = NULL, *qyear = NULL;
+	int *rootsfound = NULL;
+	size_t nbp = 0, ev_cap = 0, iout = 0, ibp = 0;
+	struct dcg_result *res = NULL;
+
+	/* Output times: t0 + i*step (a small tolerance keeps t1 from being
+	 * duplicated by round-off) and t1. */
+	size_t T = (size_t)floor((t1 - t0) / step + 1e-9) + 1;
+	if (t0 + (double)(T - 1) * step < t1 - 1e-9)
+		T++;
+	double ya = ceil(t0), yb = floor(t1);
+	size_t Y = yb - 1.0 >= ya ? (size_t)(yb - ya) : 0;
+	if ((rc = dcg_model_breakpoints(m, &bp, &nbp, err)))
+		goto finish;
+	c.w = dcg_work_new(m);
+	res = dcg_result_new(m, T, Y);
+	qyear = calloc((Y + 1) * (nq + 1), sizeof *qyear);
+	rootsfound = calloc(nroots + 1, sizeof *rootsfound);
+	if (!c.w || !res || !qyear || !rootsfound) {
+		rc = dcg_error_set(err, DCG_ENOMEM,
+				   "out of memory for a result of %zu times x "
+				   "%zu states",
+				   T, n);
+		goto finish;
+	}
+	for (size_t i = 0; i < Y; i++)
+		res->year[i] = ya + (double)i;
+
+	if (SUNContext_Create(NULL, &sctx)) {
+		rc = dcg_error_set(err, DCG_ESOLVER, "cannot create a SUNDIALS context");
+		goto finish;
+	}
+	y = N_VNew_Serial((sunindextype)n, sctx);
+	abstol = N_VNew_Serial((sunindextype)n, sctx);
+	cons = N_VNew_Serial((sunindextype)n, sctx);
+	q = N_VNew_Serial((sunindextype)(nq ? nq : 1), sctx);
+	qtol = N_VNew_Serial((sunindextype)(nq ? nq : 1), sctx);
+	if (!y || !abstol || !cons || !q || !qtol) {
+		rc = dcg_error_set(err, DCG_ENOMEM, "out of memory for solver vectors");
+		goto finish;
+	}
+	yv = N_VGetArrayPointer(y);
+	qv = N_VGetArrayPointer(q);
+	if ((rc = dcg_model_initial(m, yv))) {
+		rc = dcg_error_set(err, rc, "out of memory computing the initial state");
+		goto finish;
+	}
+	N_VConst(0.0, q);
+	abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
+	quad_tolerances(m, yv, N_VGetArrayPointer(qtol));
+	dcg_model_constraints(m, N_VGetArrayPointer(cons));
+	{
+		/* Check the start is finite before CVODE sees it. */
+		char why[512];
+		for (size_t i = 0; i < n; i++)
+			if (!isfinite(yv[i])) {
+				rc = dcg_error_set(err, DCG_ECONFIG,
+						   "initial state is not finite: %s",
+						   dcg_model_describe_state(m, i, why, sizeof why));
+				goto finish;
+			}
+	}
+
+	mem = CVodeCreate(m->method == DCG_METHOD_ADAMS ? CV_ADAMS : CV_BDF, sctx);
+	if (!mem) {
+		rc = dcg_error_set(err, DCG_ESOLVER, "cannot create the CVODES solver");
+		goto finish;
+	}
+	enum dcg_linsol ls = pick_linsol(m);
+	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, &c)) ||
+	    (flag = CVodeInit(mem, f_rhs, t0, y)) ||
+	    (flag = CVodeSVtolerances(mem, m->rtol, abstol)) ||
+	    (flag = CVodeSetUserData(mem, &c)) ||
+	    (flag = CVodeSetMaxNumSteps(mem, (long)m->max_steps)) ||
+	    (flag = CVodeSetConstraints(mem, cons)) ||
+	    (nq && ((flag = CVodeQuadInit(mem, f_quad, q)) ||
+		    (flag = CVodeQuadSVtolerances(mem, m->rtol, qtol)) ||
+		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE)))) ||
+	    (nroots && (flag = CVodeRootInit(mem, (int)nroots, f_root)))) {
+		char fb[64];
+		rc = dcg_error_set(err, DCG_ESOLVER, "setting up CVODES failed: %s (%s)",
+				   flag_name(flag, fb, sizeof fb), c.last_msg);
+		goto finish;
+	}
+	if (ls == DCG_LINSOL_DENSE || ls == DCG_LINSOL_KLU) {
+		/* KLU needs the sparse Jacobian of issue 3; until then it
+		 * falls back to the dense solver. */
+		A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, sctx);
+		LS = A ? SUNLinSol_Dense(y, A, sctx) : NULL;
+		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "dense");
+	} else {
+		LS = SUNLinSol_SPGMR(y, SUN_PREC_NONE, 0, sctx);
+		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "gmres");
+	}
+	if (!LS || (flag = CVodeSetLinearSolver(mem, LS, A))) {
+		rc = dcg_error_set(err, DCG_ESOLVER, "cannot set up the linear solver");
+		goto finish;
+	}
+	snprintf(res->stats.method, sizeof res->stats.method, "%s",
+		 m->method == DCG_METHOD_ADAMS ? "ADAMS" : "BDF");
+
+	/* Regions already short of reserve at the start are an event too. */
+	if (nroots) {
+		double *g = calloc(nroots, sizeof *g);
+		if (!g) {
+			rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");
+			goto finish;
+		}
+		dcg_model_roots(m, c.w, t0, yv, g);
+		for (size_t r = 0; r < nroots; r++)
+			if (g[r] < 0.0 && add_event(res, &ev_cap, r, DCG_EVENT_BELOW, t0)) {
+				free(g);
+				rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");
+				goto finish;
+			}
+		free(g);
+	}
+
+	if ((rc = record(m, c.w, res, iout++, t0, yv, qv)))
+		goto solver_failed;
+	if (Y && ya == t0)
+		memcpy(&qyear[0], qv, nq * sizeof *qv);
+	while (iout < T) {
+		double tout = iout == T - 1 ? t1 : t0 + (double)iout * step;
+		while (ibp < nbp && bp[ibp] <= t + 1e-12)
+			ibp++;
+		double tstop = ibp < nbp ? bp[ibp] : t1;
+		double target = fmin(tout, tstop);
+		if ((flag = CVodeSetStopTime(mem, tstop))) {
+			rc = -1;
+			goto solver_failed;
+		}
+		double tret = t;
+		flag = CVode(mem, target, y, &tret, CV_NORMAL);
+		if (flag < 0) {
+			t = tret;
+			rc = flag;
+			goto solver_failed;
+		}
+		if (nq && CVodeGetQuad(mem, &tret, q) < 0) {
+			rc = -1;
+			goto solver_failed;
+		}
+		t = tret;
+		if (flag == CV_ROOT_RETURN) {
+			if (CVodeGetRootInfo(mem, rootsfound) == CV_SUCCESS)
+				for (size_t r = 0; r < nroots; r++)
+					if (rootsfound[r] &&
+					    add_event(res, &ev_cap, r,
+						      rootsfound[r] < 0 ? DCG_EVENT_BELOW
+									: DCG_EVENT_RECOVER,
+						      t)) {
+						rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");
+						goto finish;
+					}
+			continue;
+		}
+		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
+			if ((rc = record(m, c.w, res, iout++, tout, yv, qv)))
+				goto solver_failed;
+			if (opts && opts->progress)
+				opts->progress(tout, t0, t1, opts->progress_ctx);
+		}
+		if (ibp < nbp && fabs(t - tstop) <= 1e-9 * fmax(1.0, fabs(tstop))) {
+			/* A breakpoint: keep whole-year quadratures, apply
+			 * discrete changes and restart the integrator. */
+			double yr = round(tstop);
+			if (fabs(yr - tstop) < 1e-9 && yr >= ya && yr <= ya + (double)Y)
+				memcpy(&qyear[(size_t)(yr - ya) * nq], qv, nq * sizeof *qv);
+			dcg_model_apply_jumps(m, tstop, yv);
+			add_stats(mem, &res->stats, true);
+			res->stats.restarts++;
+			if ((flag = CVodeReInit(mem, tstop, y)) ||
+			    (nq && (flag = CVodeQuadReInit(mem, q)))) {
+				rc = flag;
+				goto solver_failed;
+			}
+			ibp++;
+		}
+	}
+	if (Y && ya + (double)Y == t1)
+		memcpy(&qyear[Y * nq], qv, nq * sizeof *qv);
+	add_stats(mem, &res->stats, true);
+	res->t_reached = t1;
+
+	/* Calendar-year totals: differences of the quadratures at the year
+	 * boundaries, which are solver stops. */
+	{
+		size_t R = m->R, J = m->grid_enabled ? m->J : 0, qs = lay->q_region_size;
+		for (size_t i = 0; i < Y; i++)
+			for (size_t r = 0; r < R; r++) {
+				const double *a = &qyear[i * nq + r * qs];
+				const double *b = &qyear[(i + 1) * nq + r * qs];
+				res->annual_dc_energy[i * R + r] = b[lay->q_dc_energy] - a[lay->q_dc_energy];
+				res->annual_consumption[i * R + r] = b[lay->q_consumption] - a[lay->q_consumption];
+				res->annual_unserved[i * R + r] = b[lay->q_unserved] - a[lay->q_unserved];
+				res->annual_emissions[i * R + r] = b[lay->q_emissions] - a[lay->q_emissions];
+				for (size_t j = 0; j < J; j++)
+					res->annual_generation[(i * R + r) * J + j] =
+						b[lay->q_generation + j] - a[lay->q_generation + j];
+			}
+	}
+	res->stats.wall_time_s = now_s() - wall0;
+	rc = 0;
+	goto finish;
+
+solver_failed: {
+	char why[400], fb[64];
+	culprit(m, &c, mem, sctx, t, yv, why, sizeof why);
+	add_stats(mem, &res->stats, true);
+	res->stats.wall_time_s = now_s() - wall0;
+	res->complete = false;
+	res->t_reached = t;
+	/* Keep only the rows that were written. */
+	res->T = iout;
+	snprintf(res->failure, sizeof res->failure,
+		 "solver failed at t = %.6f: %s%s%s; %s", t,
+		 rc < 0 ? flag_name(rc, fb, sizeof fb) : "right-hand side error",
+		 c.last_msg[0] ? ": " : "", c.last_msg, why);
+	rc = dcg_error_set(err, DCG_ESOLVER, "%s", res->failure);
+}
+finish:
+	if (res && (rc == 0 || rc == DCG_ESOLVER)) {
+		*ret_result = res;
+		res = NULL;
+	}
+	dcg_result_free(res);
+	CVodeFree(&mem);
+	SUNLinSolFree(LS);
+	SUNMatDestroy(A);
+	N_VDestroy(y);
+	N_VDestroy(q);
+	N_VDestroy(abstol);
+	N_VDestroy(qtol);
+	N_VDestroy(cons);
+	SUNContext_Free(&sctx);
+	dcg_work_free(c.w);
+	free(bp);
+	free(qyear);
+	free(rootsfound);
+	return rc;
+}

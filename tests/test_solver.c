@@ -1,0 +1,255 @@
+/* Suite "solver": closed-form solutions, exact steady state over the
+ * horizon, monotone responses and solver-carried integrals. */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "fixture.h"
+
+static struct dcg_result *solve_ok(const struct dcg_model *m)
+{
+	struct dcg_result *res = NULL;
+	struct dcg_error err = {0};
+	int rc = dcg_solve(m, NULL, &res, &err);
+	if (rc)
+		printf("\n  solve failed: %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_FATAL(res != NULL && res->complete);
+	return res;
+}
+
+static double yat(const struct dcg_result *res, size_t i, size_t ix)
+{
+	return res->y[i * res->n + ix];
+}
+
+/* One region, one class, no grid, no demand: orders are the replacement
+ * N/L, so P + N is conserved and N relaxes to S L/(L + tau_b) with rate
+ * 1/tau_b + 1/L. */
+static void test_aging_chain_closed_form(void)
+{
+	struct dcg_model *m = fx_model(1, 1, 1, 0, 0);
+	m->segments[0].initial_demand_pflops = 0.0;
+	m->classes[0].initial_pipeline_racks = 300.0;
+	const struct dcg_layout *l = &m->layout;
+	struct dcg_result *res = solve_ok(m);
+	double tb = m->classes[0].build_time_yr, L = m->classes[0].life_yr;
+	double N0 = 1000.0, P0 = 300.0, S = N0 + P0;
+	double Ninf = S * L / (L + tb), lam = 1.0 / tb + 1.0 / L;
+	double worst = 0.0;
+	for (size_t i = 0; i < res->T; i++) {
+		double t = res->time[i] - m->t0;
+		double N = Ninf + (N0 - Ninf) * exp(-lam * t);
+		double Nm = yat(res, i, dcg_ix_N(l, 0, 0));
+		double Pm = yat(res, i, dcg_ix_P(l, 0, 0));
+		worst = fmax(worst, fabs(Nm - N) / N);
+		CU_ASSERT_DOUBLE_EQUAL(Nm + Pm, S, 1e-6 * S);
+		/* Co-flows: attributes travel with the racks. */
+		CU_ASSERT_DOUBLE_EQUAL(yat(res, i, dcg_ix_W(l, 0, 0)), Nm * 10.0 / 1000.0,
+				       1e-6 * Nm * 0.01);
+		CU_ASSERT_DOUBLE_EQUAL(yat(res, i, dcg_ix_C(l, 0, 0)), Nm * 0.5, 1e-6 * Nm);
+	}
+	CU_ASSERT(worst < 1e-6);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+static void test_logistic_demand_closed_form(void)
+{
+	struct dcg_model *m = fx_model(2, 2, 1, 0, 0);
+	double g = 0.4, Dsat = 5000.0;
+	fx_const(&m->segments[0].growth, g);
+	m->segments[0].saturation_pflops = Dsat;
+	m->segments[0].initial_demand_pflops = 800.0;
+	struct dcg_result *res = solve_ok(m);
+	const double *D = res->series[DCG_SER_COMPUTE_DEMAND];
+	double worst = 0.0;
+	for (size_t i = 0; i < res->T; i++) {
+		double t = res->time[i] - m->t0;
+		double exact = Dsat / (1.0 + (Dsat / 800.0 - 1.0) * exp(-g * t));
+		worst = fmax(worst, fabs(D[i] - exact) / exact);
+	}
+	CU_ASSERT(worst < 1e-6);
+	/* Installed compute follows demand up. */
+	const double *C = res->series[DCG_SER_COMPUTE];
+	size_t last = res->T - 1, w = m->R * m->K;
+	double c0 = 0.0, c1 = 0.0;
+	for (size_t i = 0; i < w; i++) {
+		c0 += C[i];
+		c1 += C[last * w + i];
+	}
+	CU_ASSERT(c1 > 2.0 * c0);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+static void check_steady(size_t J, size_t L)
+{
+	struct dcg_model *m = fx_model(3, 3, 2, J, L);
+	struct dcg_result *res = solve_ok(m);
+	double worst = 0.0;
+	for (size_t i = 0; i < res->T; i++)
+		for (size_t k = 0; k < res->n; k++) {
+			double a = yat(res, i, k), b = yat(res, 0, k);
+			worst = fmax(worst, fabs(a - b) / fmax(fabs(b), 1e-300));
+		}
+	CU_ASSERT(worst < 1e-12);
+	if (worst >= 1e-12)
+		printf("\n  J=%zu steady drift %g\n", J, worst);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+static void test_zero_growth_steady_state(void)
+{
+	check_steady(0, 0);
+	check_steady(3, 2);
+}
+
+/* Two AI classes: an efficient import and a less efficient domestic one.
+ * Stopping the import keeps compute near demand but needs more racks and
+ * more MW. */
+static struct dcg_model *ai_model(int ban)
+{
+	struct dcg_model *m = fx_model(2, 2, 1, 0, 0);
+	fx_const(&m->segments[0].growth, 0.3);
+	m->t1 = 2031.0;
+	struct dcg_class *gpu = &m->classes[0], *npu = &m->classes[1];
+	fx_const(&gpu->kw_per_rack, 40.0);
+	fx_const(&gpu->pflops_per_rack, 20.0);
+	fx_const(&npu->kw_per_rack, 30.0);
+	fx_const(&npu->pflops_per_rack, 8.0);
+	gpu->initial_racks = npu->initial_racks = 1000.0;
+	gpu->preference = 3.0;
+	npu->preference = 1.0;
+	if (ban) {
+		fx_step(&gpu->availability, 2024.0, 1.0, 2026.0, 0.0);
+		gpu->cancel_fraction = 0.5;
+	}
+	if (dcg_model_finalize(m, NULL))
+		abort();
+	return m;
+}
+
+static double total(const struct dcg_result *res, enum dcg_series_id id,
+		    size_t width, size_t i)
+{
+	double s = 0.0;
+	for (size_t k = 0; k < width; k++)
+		s += res->series[id][i * width + k];
+	return s;
+}
+
+static void test_import_ban_substitution(void)
+{
+	struct dcg_model *a = ai_model(0), *b = ai_model(1);
+	struct dcg_result *ra = solve_ok(a), *rb = solve_ok(b);
+	size_t i = ra->T - 1, w = a->R * a->K;
+	double ca = total(ra, DCG_SER_COMPUTE, w, i), cb = total(rb, DCG_SER_COMPUTE, w, i);
+	double na = total(ra, DCG_SER_RACKS, w, i), nb = total(rb, DCG_SER_RACKS, w, i);
+	double wa = total(ra, DCG_SER_IT_CAPACITY, w, i), wb = total(rb, DCG_SER_IT_CAPACITY, w, i);
+	CU_ASSERT(fabs(cb - ca) / ca < 0.05);
+	CU_ASSERT(nb > 1.3 * na);
+	CU_ASSERT(wb > 1.1 * wa);
+	/* After the ban no import racks are ordered. */
+	const double *o = rb->series[DCG_SER_ORDERS];
+	CU_ASSERT(o[i * w + 0] < 1e-9 && o[i * w + 1] > 0.0);
+	for (size_t t = 0; t < rb->T; t++)
+		for (size_t k = 0; k < rb->n; k++)
+			CU_ASSERT(yat(rb, t, k) >= 0.0);
+	dcg_result_free(ra);
+	dcg_result_free(rb);
+	dcg_model_free(a);
+	dcg_model_free(b);
+}
+
+/* Calendar-year totals are exact integrals: with a constant load they are
+ * 8.76 * F per year; cumulative energy at the end equals their sum. */
+static void test_annual_totals(void)
+{
+	struct dcg_model *m = fx_model(2, 2, 1, 0, 0);
+	fx_const(&m->segments[0].growth, 0.2);
+	struct dcg_result *res = solve_ok(m);
+	CU_ASSERT_EQUAL(res->Y, 6);
+	CU_ASSERT_EQUAL(res->year[0], 2024.0);
+	/* Trapezoid over a fine output of the same run. */
+	struct dcg_model *f = dcg_model_clone(m);
+	f->output_step_yr = 1.0 / 512.0;
+	dcg_model_finalize(f, NULL);
+	struct dcg_result *fine = solve_ok(f);
+	size_t per = 512;
+	for (size_t yi = 0; yi < res->Y; yi++)
+		for (size_t r = 0; r < m->R; r++) {
+			double trap = 0.0;
+			for (size_t i = yi * per; i < (yi + 1) * per; i++)
+				trap += 0.5 * (fine->series[DCG_SER_ENERGY][i * m->R + r] +
+					       fine->series[DCG_SER_ENERGY][(i + 1) * m->R + r]) /
+					(double)per;
+			double a = res->annual_dc_energy[yi * m->R + r];
+			CU_ASSERT_DOUBLE_EQUAL(a, trap, 1e-5 * trap);
+		}
+	double sum = 0.0;
+	for (size_t yi = 0; yi < res->Y; yi++)
+		sum += res->annual_dc_energy[yi * m->R];
+	CU_ASSERT_DOUBLE_EQUAL(res->series[DCG_SER_CUM_DC_ENERGY][(res->T - 1) * m->R], sum,
+			       1e-9 * sum);
+	dcg_result_free(res);
+	dcg_result_free(fine);
+	dcg_model_free(m);
+	dcg_model_free(f);
+}
+
+/* Two models solved at once in one process give the same numbers as
+ * solved alone: nothing is shared between runs. */
+static void test_runs_are_independent(void)
+{
+	struct dcg_model *m = ai_model(1);
+	struct dcg_result *a = solve_ok(m), *b = solve_ok(m);
+	CU_ASSERT_EQUAL(a->T, b->T);
+	int same = 1;
+	for (size_t i = 0; i < a->T * a->n; i++)
+		same &= a->y[i] == b->y[i];
+	CU_ASSERT(same);
+	dcg_result_free(a);
+	dcg_result_free(b);
+	dcg_model_free(m);
+}
+
+static void test_failure_names_time_and_state(void)
+{
+	struct dcg_model *m = fx_model(1, 1, 1, 0, 0);
+	m->max_steps = 10;
+	fx_const(&m->segments[0].growth, 3.0);
+	m->rtol = 1e-12;
+	struct dcg_result *res = NULL;
+	struct dcg_error err = {0};
+	int rc = dcg_solve(m, NULL, &res, &err);
+	CU_ASSERT_EQUAL(rc, DCG_ESOLVER);
+	CU_ASSERT_FATAL(res != NULL);
+	CU_ASSERT(!res->complete);
+	CU_ASSERT(strstr(err.msg, "solver failed at t = 2024.") != NULL);
+	CU_ASSERT(strstr(err.msg, "CV_TOO_MUCH_WORK") != NULL);
+	CU_ASSERT(strstr(err.msg, "[region region0") != NULL ||
+		  strstr(err.msg, "[segment seg0]") != NULL);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("solver", NULL, NULL);
+	CU_add_test(s, "aging chain closed form", test_aging_chain_closed_form);
+	CU_add_test(s, "logistic demand closed form", test_logistic_demand_closed_form);
+	CU_add_test(s, "zero growth steady state", test_zero_growth_steady_state);
+	CU_add_test(s, "import ban substitution", test_import_ban_substitution);
+	CU_add_test(s, "annual totals are exact integrals", test_annual_totals);
+	CU_add_test(s, "runs are independent", test_runs_are_independent);
+	CU_add_test(s, "failure names time and state", test_failure_names_time_and_state);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
