@@ -15,19 +15,24 @@
 #include <string.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
 #include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 #include <time.h>
 
 #include "dcgrid/solver.h"
+#include "jacobian.h"
 
-/* Above this many states the dense direct solver is slower than a Krylov
- * solver; see docs/model.md. */
-#define DCG_DENSE_MAX_STATES 2000
+/* Above this many states the dense direct solver (O(n^3) per factorisation,
+ * n right-hand sides per Jacobian) loses to the coloured sparse ones; see
+ * docs/model.md and bench/. */
+#define DCG_DENSE_MAX_STATES 400
 
 struct solve_ctx {
 	const struct dcg_model *m;
 	struct dcg_work *w;
+	struct dcg_jac *jac; /* coloured differences, for KLU and GMRES */
 	char last_msg[256]; /* CVODE's last message, instead of stderr */
 };
 
@@ -49,6 +54,56 @@ static int f_root(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
 {
 	struct solve_ctx *c = data;
 	return dcg_model_roots(c->m, c->w, t, N_VGetArrayPointer(y), g);
+}
+
+/* Sparse Jacobian for KLU. CVODE zeroes the matrix (pattern included)
+ * before each call, so the pattern is written every time. */
+static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
+			void *data, N_Vector t1, N_Vector t2, N_Vector t3)
+{
+	struct solve_ctx *c = data;
+	(void)t1;
+	(void)t2;
+	(void)t3;
+	int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
+			       N_VGetArrayPointer(fy));
+	if (rc)
+		return rc;
+	dcg__jac_csc(c->jac, SUNSparseMatrix_IndexPointers(J),
+		     SUNSparseMatrix_IndexValues(J), SUNSparseMatrix_Data(J));
+	return 0;
+}
+
+static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
+		    sunbooleantype *jcur, sunrealtype gamma, void *data)
+{
+	struct solve_ctx *c = data;
+	if (!jok) {
+		int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
+				       N_VGetArrayPointer(fy));
+		if (rc)
+			return rc;
+		*jcur = SUNTRUE;
+	} else {
+		*jcur = SUNFALSE;
+	}
+	return dcg__jac_block_factor(c->jac, gamma);
+}
+
+static int f_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r,
+		    N_Vector z, sunrealtype gamma, sunrealtype delta, int lr,
+		    void *data)
+{
+	struct solve_ctx *c = data;
+	(void)t;
+	(void)y;
+	(void)fy;
+	(void)gamma;
+	(void)delta;
+	(void)lr;
+	N_VScale(1.0, r, z);
+	dcg__jac_block_solve(c->jac, N_VGetArrayPointer(z));
+	return 0;
 }
 
 static void err_handler(int code, const char *module, const char *function,
@@ -326,18 +381,40 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				   flag_name(flag, fb, sizeof fb), c.last_msg);
 		goto finish;
 	}
-	if (ls == DCG_LINSOL_DENSE || ls == DCG_LINSOL_KLU) {
-		/* KLU needs the sparse Jacobian of issue 3; until then it
-		 * falls back to the dense solver. */
+	if (ls != DCG_LINSOL_DENSE) {
+		/* Typical sizes for the difference increments: the absolute
+		 * tolerances divided by atol. */
+		double *typ = N_VGetArrayPointer(abstol);
+		for (size_t i = 0; i < n; i++)
+			typ[i] /= m->atol;
+		c.jac = dcg__jac_new(m, typ);
+		for (size_t i = 0; i < n; i++)
+			typ[i] *= m->atol;
+		if (!c.jac) {
+			rc = dcg_error_set(err, DCG_ENOMEM,
+					   "out of memory for the sparse Jacobian of %zu states", n);
+			goto finish;
+		}
+	}
+	if (ls == DCG_LINSOL_DENSE) {
 		A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, sctx);
 		LS = A ? SUNLinSol_Dense(y, A, sctx) : NULL;
 		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "dense");
+	} else if (ls == DCG_LINSOL_KLU) {
+		A = SUNSparseMatrix((sunindextype)n, (sunindextype)n,
+				    (sunindextype)dcg__jac_nnz(c.jac), CSC_MAT, sctx);
+		LS = A ? SUNLinSol_KLU(y, A, sctx) : NULL;
+		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "klu");
 	} else {
-		LS = SUNLinSol_SPGMR(y, SUN_PREC_NONE, 0, sctx);
+		LS = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, 0, sctx);
 		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "gmres");
 	}
-	if (!LS || (flag = CVodeSetLinearSolver(mem, LS, A))) {
-		rc = dcg_error_set(err, DCG_ESOLVER, "cannot set up the linear solver");
+	if (!LS || (flag = CVodeSetLinearSolver(mem, LS, A)) ||
+	    (ls == DCG_LINSOL_KLU && (flag = CVodeSetJacFn(mem, f_jac_sparse))) ||
+	    (ls == DCG_LINSOL_GMRES &&
+	     (flag = CVodeSetPreconditioner(mem, f_psetup, f_psolve)))) {
+		rc = dcg_error_set(err, DCG_ESOLVER, "cannot set up the %s linear solver",
+				   res->stats.linear_solver);
 		goto finish;
 	}
 	snprintf(res->stats.method, sizeof res->stats.method, "%s",
@@ -479,6 +556,7 @@ finish:
 	N_VDestroy(cons);
 	SUNContext_Free(&sctx);
 	dcg_work_free(c.w);
+	dcg__jac_free(c.jac);
 	free(bp);
 	free(qyear);
 	free(rootsfound);

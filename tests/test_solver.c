@@ -235,6 +235,53 @@ static void test_failure_names_time_and_state(void)
 	dcg_model_free(m);
 }
 
+/* A growing grid of regions on a ring with corridors: the three linear
+ * solvers must give the same trajectory (the sparse Jacobian is only an
+ * approximation used by Newton's method, never the accuracy). */
+static struct dcg_model *ring_model(size_t R, enum dcg_linsol ls)
+{
+	struct dcg_model *m = fx_model(R, 2, 1, 3, R);
+	fx_const(&m->segments[0].growth, 0.35);
+	for (size_t r = 0; r < R; r++) {
+		fx_const(&m->regions[r].base_growth, 0.04 + 0.01 * (double)(r % 3));
+		m->regions[r].capacity_gw[0] = 15.0 + 3.0 * (double)(r % 4);
+	}
+	m->linsol = ls;
+	m->rtol = 1e-7;
+	m->atol = 1e-7;
+	if (dcg_model_finalize(m, NULL))
+		abort();
+	return m;
+}
+
+static void test_linear_solvers_agree(void)
+{
+	struct dcg_model *md = ring_model(12, DCG_LINSOL_DENSE);
+	struct dcg_model *mk = ring_model(12, DCG_LINSOL_KLU);
+	struct dcg_model *mg = ring_model(12, DCG_LINSOL_GMRES);
+	struct dcg_result *rd = solve_ok(md), *rk = solve_ok(mk), *rg = solve_ok(mg);
+	CU_ASSERT_STRING_EQUAL(rk->stats.linear_solver, "klu");
+	CU_ASSERT_STRING_EQUAL(rg->stats.linear_solver, "gmres");
+	double ek = 0.0, eg = 0.0;
+	size_t last = rd->T - 1;
+	for (size_t i = 0; i < rd->n; i++) {
+		double a = yat(rd, last, i);
+		double s = fmax(fabs(a), 1e-6);
+		ek = fmax(ek, fabs(yat(rk, last, i) - a) / s);
+		eg = fmax(eg, fabs(yat(rg, last, i) - a) / s);
+	}
+	CU_ASSERT(ek < 1e-4);
+	CU_ASSERT(eg < 1e-4);
+	if (ek >= 1e-4 || eg >= 1e-4)
+		printf("\n  klu %g gmres %g\n", ek, eg);
+	dcg_result_free(rd);
+	dcg_result_free(rk);
+	dcg_result_free(rg);
+	dcg_model_free(md);
+	dcg_model_free(mk);
+	dcg_model_free(mg);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -247,6 +294,7 @@ int main(void)
 	CU_add_test(s, "annual totals are exact integrals", test_annual_totals);
 	CU_add_test(s, "runs are independent", test_runs_are_independent);
 	CU_add_test(s, "failure names time and state", test_failure_names_time_and_state);
+	CU_add_test(s, "dense, KLU and GMRES agree", test_linear_solvers_agree);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
