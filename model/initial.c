@@ -31,9 +31,13 @@ int dcg_model_initial(const struct dcg_model *m, double *y)
 					    : dcg_schedule_eval(&c->pflops_per_rack, t0);
 			double N = rg->initial_share * c->initial_racks;
 			double g = fmax(dcg_schedule_eval(&sg->growth, t0), 0.0);
+			/* The steady pipeline holds the compute that replaces
+			 * retirements and adds growth over one build time,
+			 * valued at the compute of a new rack. */
 			double P = c->initial_pipeline_racks >= 0.0
 					   ? rg->initial_share * c->initial_pipeline_racks
-					   : c->build_time_yr * N * (1.0 / c->life_yr + g);
+					   : c->build_time_yr * N * pf * (1.0 / c->life_yr + g) /
+						     dcg_schedule_eval(&c->pflops_per_rack, t0);
 			y[dcg_ix_P(l, r, k)] = P;
 			y[dcg_ix_N(l, r, k)] = N;
 			y[dcg_ix_W(l, r, k)] = N * kw / 1000.0;

@@ -4,7 +4,7 @@
  * unit and description; it drives parsing, validation, the dumped config
  * and the HDF5 parameter attributes. Overrides (`--set path=value`) use the
  * same dotted paths as the file, list elements as `.[i]`, e.g.
- * `classes.[1].life_yr=6` or `regions.[0].grid.capacity_gw.coal=120`.
+ * `hardware.[1].life_yr=6` or `regions.[0].grid.capacity_gw.coal=120`.
  */
 #ifndef DCGRID_CONFIG_H
 #define DCGRID_CONFIG_H
@@ -53,7 +53,7 @@ enum dcg_param_type {
 };
 
 struct dcg_param_value {
-	const char *path;     /* dotted path, e.g. "classes.[1].life_yr" */
+	const char *path;     /* dotted path, e.g. "hardware.[1].life_yr" */
 	enum dcg_param_type type;
 	double number;        /* DOUBLE, INT, BOOL */
 	const char *string;   /* STRING, ENUM */

@@ -1,0 +1,89 @@
+/* Internal interface of the dcgrid command line.
+ *
+ * app/ is the only part of dcgrid that prints to the terminal or exits. The
+ * commands (run, check, config) each take the argument vector that follows
+ * the command name and return the process exit status:
+ *
+ *   0  success
+ *   1  a run failed (solver or I/O); a partial result may have been written
+ *   2  usage or configuration error (bad option, missing argument, invalid
+ *      scenario, output file exists without --force)
+ */
+#ifndef DCGRID_APP_CLI_H
+#define DCGRID_APP_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dcgrid/dcgrid.h"
+
+enum {
+	DCG_EXIT_OK = 0,
+	DCG_EXIT_FAILURE = 1,
+	DCG_EXIT_USAGE = 2,
+};
+
+/* Maps a negative enum dcg_status to the exit status above. */
+int dcg__exit_status(int status);
+
+/* Prints "dcgrid: <message>" to stderr for a library failure (the message
+ * of err, or dcg_strerror(status) when err carries none) and returns the
+ * exit status for status. */
+int dcg__report(int status, const struct dcg_error *err);
+
+/* Prints "dcgrid: <message>" and a pointer to the command's help to stderr
+ * and returns DCG_EXIT_USAGE. cmd may be NULL for the top level. */
+int dcg__usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Reports a getopt_long failure (opterr = 0, optstring starting with ':')
+ * for command cmd: c is the value getopt_long returned ('?' or ':'),
+ * longopts the table it was given. */
+int dcg__option_error(const char *cmd, int c, char **argv,
+		      const struct option *longopts);
+
+/* The --set overrides of one command line: borrowed pointers into argv. */
+struct dcg__sets {
+	const char **v;
+	size_t n, cap;
+};
+
+int dcg__sets_add(struct dcg__sets *s, const char *kv);
+void dcg__sets_free(struct dcg__sets *s);
+
+/* Loads a scenario: path NULL gives the built-in scenario, "-" reads
+ * standard input; sets are applied by the loader. */
+int dcg__load_model(const char *path, const struct dcg__sets *sets,
+		    struct dcg_model **ret_model, struct dcg_error *err);
+
+/* Progress bar on stderr, drawn only when enabled (stderr is a terminal
+ * and the run is not --quiet). */
+struct dcg__progress {
+	bool enabled;
+	bool drawn;
+	int last_permille;
+};
+
+void dcg__progress_init(struct dcg__progress *p, bool quiet);
+void dcg__progress_cb(double t, double t0, double t1, void *ctx);
+void dcg__progress_finish(struct dcg__progress *p);
+
+/* Prints the planners' summary of a result (national totals at the start,
+ * each whole year and the end; calendar-year totals; reserve-margin
+ * events) to f. Reads only the result and the series table. */
+void dcg__summary_print(FILE *f, const struct dcg_model *m,
+			const struct dcg_result *res);
+
+/* Help texts (to f) and the commands. */
+void dcg__help_main(FILE *f);
+void dcg__help_run(FILE *f);
+void dcg__help_check(FILE *f);
+void dcg__help_config(FILE *f);
+
+int dcg__cmd_run(int argc, char **argv);
+int dcg__cmd_check(int argc, char **argv);
+int dcg__cmd_config(int argc, char **argv);
+
+#endif

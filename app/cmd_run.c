@@ -1,0 +1,169 @@
+/* dcgrid run [CONFIG] [-o OUT.h5] [--set key=value]... [--force] [--quiet]
+ *
+ * Load -> resolve (dump the config) -> solve -> write HDF5 -> summarise.
+ * A solver failure still writes what was computed (complete = false) and
+ * exits with status 1; the HDF5 writer refuses to replace an existing file
+ * unless --force (status 2). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct run_args {
+	const char *config;  /* NULL: built-in scenario */
+	const char *output;  /* NULL: <scenario>.h5 */
+	bool force, quiet;
+	struct dcg__sets sets;
+};
+
+/* Returns -1 to go on, or the exit status to leave with. */
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "set", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:s:fqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (optarg[0] == '\0')
+				return dcg__usage_error("run",
+							"--output needs a file name");
+			a->output = optarg;
+			break;
+		case 's':
+			if (!strchr(optarg, '='))
+				return dcg__usage_error(
+					"run", "--set '%s': expected KEY=VALUE",
+					optarg);
+			if (dcg__sets_add(&a->sets, optarg) < 0) {
+				fputs("dcgrid: out of memory\n", stderr);
+				return DCG_EXIT_FAILURE;
+			}
+			break;
+		case 'f':
+			a->force = true;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'h':
+			dcg__help_run(stdout);
+			return DCG_EXIT_OK;
+		default:
+			return dcg__option_error("run", c, argv, longopts);
+		}
+	}
+	if (optind < argc)
+		a->config = argv[optind++];
+	if (optind < argc)
+		return dcg__usage_error("run",
+					"unexpected argument '%s' (run takes one CONFIG)",
+					argv[optind]);
+	return -1;
+}
+
+int dcg__cmd_run(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	struct dcg_error err = { 0 };
+	struct dcg_model *m = NULL;
+	struct dcg_result *res = NULL;
+	struct dcg_error solve_err = { 0 };
+	struct dcg__progress progress;
+	char *config_text = NULL, *default_output = NULL;
+	const char *output = NULL;
+	int exit_status = parse_args(argc, argv, &a);
+	int rc, solve_rc;
+
+	if (exit_status >= 0)
+		goto finish;
+
+	rc = dcg__load_model(a.config, &a.sets, &m, &err);
+	if (rc < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+
+	output = a.output;
+	if (!output) {
+		size_t len = strlen(m->scenario) + sizeof ".h5";
+		default_output = malloc(len);
+		if (!default_output) {
+			exit_status = dcg__report(DCG_ENOMEM, NULL);
+			goto finish;
+		}
+		snprintf(default_output, len, "%s.h5", m->scenario);
+		output = default_output;
+	}
+	/* The writer refuses too; checking first saves a solve that could not
+	 * be written anyway. */
+	if (!a.force && access(output, F_OK) == 0) {
+		dcg_error_set(&err, DCG_EEXIST,
+			      "%s exists; use --force to replace it", output);
+		exit_status = dcg__report(DCG_EEXIST, &err);
+		goto finish;
+	}
+
+	rc = dcg_config_dump(m, &config_text, &err);
+	if (rc < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+
+	dcg__progress_init(&progress, a.quiet);
+	struct dcg_solve_opts opts = {
+		.progress = dcg__progress_cb,
+		.progress_ctx = &progress,
+	};
+	solve_rc = dcg_solve(m, &opts, &res, &solve_err);
+	dcg__progress_finish(&progress);
+	if (solve_rc < 0 && !(solve_rc == DCG_ESOLVER && res)) {
+		exit_status = dcg__report(solve_rc, &solve_err);
+		goto finish;
+	}
+
+	rc = dcg_h5_write_run(output, m, res, config_text, a.force, &err);
+	if (rc < 0) {
+		if (solve_rc < 0)
+			dcg__report(solve_rc, &solve_err);
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+
+	if (!a.quiet)
+		dcg__summary_print(stdout, m, res);
+
+	if (solve_rc < 0) {
+		fflush(stdout);
+		dcg__report(solve_rc, &solve_err);
+		fprintf(stderr,
+			"dcgrid: partial result up to t = %.4f written to %s\n",
+			res->t_reached, output);
+		exit_status = DCG_EXIT_FAILURE;
+		goto finish;
+	}
+	if (!a.quiet)
+		printf("\nWrote %s (%zu output times, %ld solver steps, %.2f s)\n",
+		       output, res->T, res->stats.steps,
+		       res->stats.wall_time_s);
+	exit_status = DCG_EXIT_OK;
+
+finish:
+	dcg_result_free(res);
+	free(config_text);
+	free(default_output);
+	dcg_model_free(m);
+	dcg__sets_free(&a.sets);
+	return exit_status;
+}

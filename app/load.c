@@ -1,0 +1,92 @@
+/* Loading a scenario for a command: a file, standard input ("-") or the
+ * built-in scenario, with the --set overrides of the command line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int dcg__sets_add(struct dcg__sets *s, const char *kv)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		const char **v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return DCG_ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = kv;
+	return DCG_OK;
+}
+
+void dcg__sets_free(struct dcg__sets *s)
+{
+	if (!s)
+		return;
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+/* Reads all of f into a NUL-terminated buffer (caller frees). */
+static int read_all(FILE *f, const char *name, char **ret_text,
+		    struct dcg_error *err)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", name);
+	for (;;) {
+		if (cap - len < 2) {
+			char *b = realloc(buf, 2 * cap);
+			if (!b) {
+				free(buf);
+				return dcg_error_set(err, DCG_ENOMEM,
+						     "%s: out of memory", name);
+			}
+			buf = b;
+			cap *= 2;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		return dcg_error_set(err, DCG_EIO, "%s: read error", name);
+	}
+	buf[len] = '\0';
+	*ret_text = buf;
+	return DCG_OK;
+}
+
+int dcg__load_model(const char *path, const struct dcg__sets *sets,
+		    struct dcg_model **ret_model, struct dcg_error *err)
+{
+	const char *const *v = sets->n ? sets->v : NULL;
+
+	if (!path)
+		return dcg_config_load_default(v, sets->n, ret_model, err);
+	if (strcmp(path, "-") != 0) {
+		/* A CONFIG that cannot be opened is the caller's mistake (exit
+		 * status 2), not an I/O failure of a run. */
+		if (access(path, R_OK) != 0)
+			return dcg_error_set(err, DCG_EUSAGE, "%s: %s", path,
+					     strerror(errno));
+		return dcg_config_load_file(path, v, sets->n, ret_model, err);
+	}
+
+	char *text = NULL;
+	int rc = read_all(stdin, "<stdin>", &text, err);
+	if (rc < 0)
+		return rc;
+	rc = dcg_config_load_string(text, "<stdin>", v, sets->n, ret_model,
+				    err);
+	free(text);
+	return rc;
+}
