@@ -1,0 +1,213 @@
+/* Suite "scenario": the built-in default scenario (China 2024-2031) is the
+ * shipped file, and it reproduces the published 2024 figures it was
+ * calibrated to (../shared/data/reference.md; sources in the config). */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcgrid/dcgrid.h"
+
+#define BASELINE "../inputs/scenarios/china-baseline.cfg"
+
+static struct dcg_model *base;
+static struct dcg_result *res;
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	if (s)
+		s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+static int setup(void)
+{
+	struct dcg_error err = {0};
+	if (dcg_config_load_default(NULL, 0, &base, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	if (dcg_solve(base, NULL, &res, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int teardown(void)
+{
+	dcg_result_free(res);
+	dcg_model_free(base);
+	return 0;
+}
+
+static size_t at_time(double t)
+{
+	for (size_t i = 0; i < res->T; i++)
+		if (fabs(res->time[i] - t) < 1e-9)
+			return i;
+	CU_FAIL("time not among the outputs");
+	return 0;
+}
+
+static double national(enum dcg_series_id id, size_t i)
+{
+	size_t w = dcg_series_width(base, id);
+	double s = 0.0;
+	for (size_t k = 0; k < w; k++)
+		s += res->series[id][i * w + k];
+	return s;
+}
+
+static double annual_dc(double year)
+{
+	for (size_t y = 0; y < res->Y; y++)
+		if (res->year[y] == year) {
+			double s = 0.0;
+			for (size_t r = 0; r < base->R; r++)
+				s += res->annual_dc_energy[y * base->R + r];
+			return s;
+		}
+	CU_FAIL("year not in the annual totals");
+	return 0.0;
+}
+
+static void test_builtin_text_is_the_shipped_file(void)
+{
+	char *file = slurp(BASELINE);
+	CU_ASSERT_FATAL(file != NULL);
+	CU_ASSERT_STRING_EQUAL(dcg_config_default_text(), file);
+	/* And the file loads to the same model as the built-in text. */
+	struct dcg_model *m = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL_FATAL(dcg_config_load_file(BASELINE, NULL, 0, &m, &err), 0);
+	char *a = NULL, *b = NULL;
+	CU_ASSERT_EQUAL(dcg_config_dump(m, &a, NULL), 0);
+	CU_ASSERT_EQUAL(dcg_config_dump(base, &b, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	free(file);
+	dcg_model_free(m);
+}
+
+static void test_structure(void)
+{
+	CU_ASSERT_EQUAL(base->R, 9);
+	CU_ASSERT_EQUAL(base->K, 3);
+	CU_ASSERT_STRING_EQUAL(base->classes[1].name, "gpu-import");
+	CU_ASSERT_STRING_EQUAL(base->classes[2].name, "npu-domestic");
+	CU_ASSERT(base->grid_enabled);
+	CU_ASSERT_EQUAL(base->t0, 2024.0);
+	CU_ASSERT_EQUAL(base->t1, 2031.0);
+	CU_ASSERT_EQUAL(res->Y, 7); /* calendar years 2024..2030 complete */
+	CU_ASSERT(res->complete);
+	/* Every hub has a corridor. */
+	for (size_t r = 0; r + 1 < base->R; r++) {
+		int has = 0;
+		for (size_t l = 0; l < base->L; l++)
+			has |= base->corridors[l].from == r || base->corridors[l].to == r;
+		CU_ASSERT(has);
+	}
+}
+
+/* > 8.1 M standard racks at the start of 2024 (Xinhua, end 2023) and > 9 M
+ * at its end (MIIT); hub shares (CAICT, end 2023). */
+static void test_standard_racks(void)
+{
+	double s0 = national(DCG_SER_STANDARD_RACKS, at_time(2024.0));
+	double s1 = national(DCG_SER_STANDARD_RACKS, at_time(2025.0));
+	CU_ASSERT(s0 > 8.1e6 && s0 < 8.8e6);
+	CU_ASSERT(s1 > 9.0e6 && s1 < 9.6e6);
+	const double *sr = res->series[DCG_SER_STANDARD_RACKS];
+	CU_ASSERT_DOUBLE_EQUAL(sr[0] / s0, 0.215, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sr[1] / s0, 0.245, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sr[8] / s0, 0.285, 1e-12);
+}
+
+/* Calendar-2024 electricity between the IEA's 102 TWh and CAICT's ~140 TWh;
+ * 2030 between 2x and 3.5x of 2024 (IEA 277 TWh; CAICT, SGERI ~400 TWh). */
+static void test_electricity(void)
+{
+	double e24 = annual_dc(2024.0), e30 = annual_dc(2030.0);
+	CU_ASSERT(e24 >= 102.0 && e24 <= 140.0);
+	CU_ASSERT(e30 / e24 >= 2.0 && e30 / e24 <= 3.5);
+	CU_ASSERT(e30 >= 250.0 && e30 <= 420.0);
+	printf("\n    2024 %.1f TWh, 2030 %.1f TWh (x%.2f) ", e24, e30, e30 / e24);
+}
+
+/* National PUE averaged over 2024 is ~1.46 (CAICT). */
+static void test_pue(void)
+{
+	double num = 0.0, den = 0.0;
+	for (size_t i = at_time(2024.0); i < at_time(2025.0); i++) {
+		num += national(DCG_SER_FACILITY_LOAD, i) + national(DCG_SER_FACILITY_LOAD, i + 1);
+		den += national(DCG_SER_IT_LOAD, i) + national(DCG_SER_IT_LOAD, i + 1);
+	}
+	CU_ASSERT_DOUBLE_EQUAL(num / den, 1.46, 0.015);
+}
+
+/* The import stop: no gpu-import orders after January 2026, more domestic
+ * ones, and domestic racks in service overtake imported ones. */
+static void test_import_stop(void)
+{
+	size_t K = base->K, R = base->R;
+	size_t i25 = at_time(2025.0), i27 = at_time(2027.0);
+	double gpu27 = 0.0, npu25 = 0.0, npu27 = 0.0;
+	for (size_t r = 0; r < R; r++) {
+		gpu27 += res->series[DCG_SER_ORDERS][i27 * R * K + r * K + 1];
+		npu25 += res->series[DCG_SER_ORDERS][i25 * R * K + r * K + 2];
+		npu27 += res->series[DCG_SER_ORDERS][i27 * R * K + r * K + 2];
+	}
+	CU_ASSERT(gpu27 < 1e-6);
+	CU_ASSERT(npu27 > 1.5 * npu25);
+}
+
+static void test_invariants(void)
+{
+	size_t R = base->R;
+	for (size_t i = 0; i < res->T; i++) {
+		double s = 0.0, imp = 0.0, big = 0.0;
+		for (size_t r = 0; r < R; r++) {
+			s += res->series[DCG_SER_DEMAND_SHARE][i * R + r];
+			imp += res->series[DCG_SER_NET_IMPORT][i * R + r];
+			big = fmax(big, fabs(res->series[DCG_SER_NET_IMPORT][i * R + r]));
+		}
+		CU_ASSERT_DOUBLE_EQUAL(s, 1.0, 1e-9);
+		CU_ASSERT(fabs(imp) <= 1e-12 * big + 1e-12);
+		for (size_t k = 0; k < res->n; k++)
+			CU_ASSERT(res->y[i * res->n + k] >= 0.0);
+	}
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("scenario", setup, teardown);
+	CU_add_test(s, "built-in text is the shipped file", test_builtin_text_is_the_shipped_file);
+	CU_add_test(s, "structure", test_structure);
+	CU_add_test(s, "standard racks 2024 (MIIT, Xinhua, CAICT)", test_standard_racks);
+	CU_add_test(s, "electricity 2024 and 2030 (IEA, CAICT)", test_electricity);
+	CU_add_test(s, "PUE 2024 (CAICT)", test_pue);
+	CU_add_test(s, "import stop", test_import_stop);
+	CU_add_test(s, "invariants", test_invariants);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
