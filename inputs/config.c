@@ -1288,6 +1288,13 @@ static int apply_set(struct load *ld, config_t *cfg, const char *arg)
 	memcpy(path, arg, plen);
 	path[plen] = '\0';
 	const char *value = eq + 1;
+	if (!*value) {
+		rc = set_fail(ld, arg,
+			      "the value is empty (expected a number, \"text\" "
+			      "in double quotes, true, false, a group { ... } or "
+			      "a list ( ... ))");
+		goto finish;
+	}
 
 	/* The value is read by libconfig itself, as the right-hand side of a
 	 * one-line file, so it has exactly the syntax of the file. */

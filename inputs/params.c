@@ -544,33 +544,37 @@ const char *dcg__unit_words(const char *unit)
 
 size_t dcg__edit_distance(const char *a, const char *b)
 {
+	enum { W = 128 };
 	size_t la = strlen(a), lb = strlen(b);
-	/* Names are at most DCG_NAME_MAX long in practice; longer words are
-	 * simply too different to suggest anything. */
-	if (la >= 128 || lb >= 128)
+	/* Keys and names are short; longer words are simply too different to
+	 * suggest anything. Three rolling rows keep the stack small. */
+	if (la >= W || lb >= W)
 		return SIZE_MAX;
-	static const size_t W = 129;
-	size_t d[129 * 129];
-	for (size_t i = 0; i <= la; i++)
-		d[i * W] = i;
+	size_t rows[3][W + 1];
+	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
 	for (size_t j = 0; j <= lb; j++)
-		d[j] = j;
+		prev[j] = j;
 	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			size_t v = d[(i - 1) * W + j] + 1;
-			if (d[i * W + j - 1] + 1 < v)
-				v = d[i * W + j - 1] + 1;
-			if (d[(i - 1) * W + j - 1] + cost < v)
-				v = d[(i - 1) * W + j - 1] + cost;
+			size_t v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (prev[j - 1] + cost < v)
+				v = prev[j - 1] + cost;
+			/* A swap of two neighbours counts as one edit. */
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] &&
-			    d[(i - 2) * W + j - 2] + 1 < v)
-				v = d[(i - 2) * W + j - 2] + 1;
-			d[i * W + j] = v;
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			cur[j] = v;
 		}
+		size_t *t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
 	}
-	return d[la * W + lb];
+	return prev[lb];
 }
 
 const char *dcg__suggest(const char *word,

@@ -790,8 +790,8 @@ static void test_set_values(void)
 	const char *sets[] = {
 		"hardware.[1].life_yr=6",
 		"horizon.end=2036",
-		"hardware.[1].availability={interp=\"step\";year=[2024.0,2026.1];"
-		"value=[1.0,0.0];}",
+		("hardware.[1].availability={interp=\"step\";"
+		 "year=[2024.0,2026.1];value=[1.0,0.0];}"),
 		"hardware.[1].kw_per_rack.value.[1]=90.0",
 		"hardware.[0].supply_limit_racks_per_yr=1000.0",
 		"solver.rtol=1e-8",
@@ -819,8 +819,8 @@ static void test_set_values(void)
 	const char *gsets[] = {
 		"regions.[0].grid.capacity_gw.coal=120",
 		"regions.[1].grid.pipeline_gw.wind=2.5",
-		"regions.[1].grid.planned_gw_per_yr.hydro={year=[2025.0];"
-		"value=[1.0];}",
+		("regions.[1].grid.planned_gw_per_yr.hydro={year=[2025.0];"
+		 "value=[1.0];}"),
 		"grid.gate_width=0.05",
 		"coupling.gate=false",
 		"corridors.[0].rating_gw=7.5",
@@ -864,6 +864,10 @@ static void test_set_errors(void)
 	       "--set horizon.end=1; x=2: cannot read the value 1; x=2 "
 	       "(expected a number, \"text\" in double quotes, true, false, a "
 	       "group { ... } or a list ( ... ))");
+	EXPECT(set_msg(small_text, "horizon.end="),
+	       "--set horizon.end=: the value is empty (expected a number, "
+	       "\"text\" in double quotes, true, false, a group { ... } or a "
+	       "list ( ... ))");
 	EXPECT(set_msg(small_text, "horizon.end"),
 	       "--set horizon.end: expected path=value, e.g. horizon.end=2036");
 	EXPECT(set_msg(small_text, "horizon..end=1"),

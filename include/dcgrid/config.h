@@ -3,8 +3,21 @@
  * One parameter table (inputs/params.c) gives every key its type, range,
  * unit and description; it drives parsing, validation, the dumped config
  * and the HDF5 parameter attributes. Overrides (`--set path=value`) use the
- * same dotted paths as the file, list elements as `.[i]`, e.g.
- * `hardware.[1].life_yr=6` or `regions.[0].grid.capacity_gw.coal=120`.
+ * same dotted paths as the file, list elements as `.[i]` (0-based), e.g.
+ * `hardware.[1].life_yr=6` or `regions.[0].grid.capacity_gw.coal=120`; the
+ * value is libconfig syntax (2036, 1e-8, "text", true, { year = [...];
+ * value = [...]; }, ( ... )). An override replaces a key, a whole group, a
+ * list element or an element of a schedule's year/value array; it may add
+ * a key or group the parameter table knows but the file leaves out; it
+ * cannot append list entries. Overrides apply in order, before validation,
+ * and messages about their values start with `--set path=value:` instead
+ * of FILE:LINE.
+ *
+ * Sentinels are kept as given (-1 for initial_demand_pflops,
+ * initial_kw_per_rack, initial_pflops_per_rack, initial_pipeline_racks and
+ * pipeline_gw entries): the model resolves them. Defaults that depend on
+ * other keys are resolved at load time (policy_weight, pue_target,
+ * capacity_credit entries). docs/config.md lists every key.
  */
 #ifndef DCGRID_CONFIG_H
 #define DCGRID_CONFIG_H
@@ -53,7 +66,8 @@ enum dcg_param_type {
 };
 
 struct dcg_param_value {
-	const char *path;     /* dotted path, e.g. "hardware.[1].life_yr" */
+	const char *path;     /* dotted path, e.g. "hardware.[1].life_yr";
+	                         valid during the callback only */
 	enum dcg_param_type type;
 	double number;        /* DOUBLE, INT, BOOL */
 	const char *string;   /* STRING, ENUM */
@@ -62,8 +76,12 @@ struct dcg_param_value {
 	const char *doc;
 };
 
-/* Calls fn for every parameter of m in table order; stops and returns the
- * first non-zero value fn returns. */
+/* Calls fn for every parameter of m in table order, with concrete paths
+ * ("regions.[3].grid.capacity_gw.coal"); one call per technology for the
+ * technology-keyed maps; keys that do not apply (grid keys without a grid,
+ * an unset supply limit) are skipped. Numbers are in config units (e.g.
+ * base_demand_twh in TWh/yr); names and references are DCG_PT_STRING.
+ * Stops and returns the first non-zero value fn returns. */
 int dcg_config_visit(const struct dcg_model *m,
 		     int (*fn)(void *ctx, const struct dcg_param_value *pv),
 		     void *ctx);
