@@ -1280,14 +1280,27 @@ static int apply_set(struct load *ld, config_t *cfg, const char *arg)
 			      "expected path=value, e.g. horizon.end=2036");
 		goto finish;
 	}
-	size_t plen = (size_t)(eq - arg);
+	/* Blanks around the path and the '=' are allowed, as in the file. */
+	const char *pstart = arg;
+	while (*pstart == ' ' || *pstart == '\t')
+		pstart++;
+	size_t plen = (size_t)(eq - pstart);
+	while (plen > 0 && (pstart[plen - 1] == ' ' || pstart[plen - 1] == '\t'))
+		plen--;
+	if (plen == 0) {
+		rc = set_fail(ld, arg,
+			      "expected path=value, e.g. horizon.end=2036");
+		goto finish;
+	}
 	if (plen >= sizeof path) {
 		rc = set_fail(ld, arg, "the path is too long");
 		goto finish;
 	}
-	memcpy(path, arg, plen);
+	memcpy(path, pstart, plen);
 	path[plen] = '\0';
 	const char *value = eq + 1;
+	while (*value == ' ' || *value == '\t')
+		value++;
 	if (!*value) {
 		rc = set_fail(ld, arg,
 			      "the value is empty (expected a number, \"text\" "
@@ -1529,9 +1542,106 @@ static int syntax_error(const config_t *cfg, const char *origin,
 			     config_error_line(cfg), config_error_text(cfg));
 }
 
+/* Variants: a file `base = "other.cfg"; overrides = ("path=value", ...);`
+ * is its base (relative to the variant's folder) with the overrides applied
+ * before the command line's. Chains are followed up to this depth, which
+ * also stops a file that names itself. */
+#define DCG_BASE_DEPTH_MAX 8
+
+static int load_file(const char *path, const char *const *sets, size_t nsets,
+		     int depth, struct dcg_model **ret_model,
+		     struct dcg_error *err);
+
+static int load_variant(config_t *cfg, const char *path, const char *dir,
+			const char *const *sets, size_t nsets, int depth,
+			struct dcg_model **ret_model, struct dcg_error *err)
+{
+	config_setting_t *root = config_root_setting(cfg);
+	config_setting_t *base = config_setting_get_member(root, "base");
+	config_setting_t *ovr = config_setting_get_member(root, "overrides");
+	const char **all = NULL;
+	char *bpath = NULL;
+	int rc;
+
+	if (depth >= DCG_BASE_DEPTH_MAX)
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s:%d: base chain is deeper than %d files "
+				     "(does a file name itself?)",
+				     path, config_setting_source_line(base),
+				     DCG_BASE_DEPTH_MAX);
+	if (config_setting_type(base) != CONFIG_TYPE_STRING)
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s:%d: base has the wrong type (expected "
+				     "the name of a scenario file in quotes)",
+				     path, config_setting_source_line(base));
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+		const char *name = config_setting_name(s);
+		if (strcmp(name, "base") && strcmp(name, "overrides"))
+			return dcg_error_set(err, DCG_ECONFIG,
+					     "%s:%d: unknown key %s (a file with "
+					     "base holds only base and overrides; "
+					     "put changes in overrides)",
+					     path, config_setting_source_line(s), name);
+	}
+	size_t no = 0;
+	if (ovr) {
+		if (config_setting_type(ovr) != CONFIG_TYPE_LIST &&
+		    config_setting_type(ovr) != CONFIG_TYPE_ARRAY)
+			return dcg_error_set(err, DCG_ECONFIG,
+					     "%s:%d: overrides has the wrong type "
+					     "(expected a list of \"path=value\" "
+					     "strings)",
+					     path, config_setting_source_line(ovr));
+		no = (size_t)config_setting_length(ovr);
+	}
+	all = calloc(no + nsets + 1, sizeof *all);
+	const char *bname = config_setting_get_string(base);
+	bpath = malloc(strlen(dir) + strlen(bname) + 2);
+	if (!all || !bpath) {
+		rc = dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
+		goto finish;
+	}
+	if (bname[0] == '/')
+		strcpy(bpath, bname);
+	else
+		sprintf(bpath, "%s/%s", dir, bname);
+	for (size_t i = 0; i < no; i++) {
+		config_setting_t *o = config_setting_get_elem(ovr, (unsigned)i);
+		if (config_setting_type(o) != CONFIG_TYPE_STRING) {
+			rc = dcg_error_set(err, DCG_ECONFIG,
+					   "%s:%d: overrides.[%zu] has the wrong "
+					   "type (expected a \"path=value\" string)",
+					   path, config_setting_source_line(o), i);
+			goto finish;
+		}
+		all[i] = config_setting_get_string(o);
+	}
+	for (size_t i = 0; i < nsets; i++)
+		all[no + i] = sets[i];
+	rc = load_file(bpath, all, no + nsets, depth + 1, ret_model, err);
+	if (rc && err) {
+		/* Say which variant the failure came through. */
+		char msg[DCG_ERROR_MSG_MAX];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		dcg_error_set(err, rc, "%s (loading base %s of %s)", msg, bname, path);
+	}
+finish:
+	free(all);
+	free(bpath);
+	return rc;
+}
+
 int dcg_config_load_file(const char *path, const char *const *sets,
 			 size_t nsets, struct dcg_model **ret_model,
 			 struct dcg_error *err)
+{
+	return load_file(path, sets, nsets, 0, ret_model, err);
+}
+
+static int load_file(const char *path, const char *const *sets, size_t nsets,
+		     int depth, struct dcg_model **ret_model,
+		     struct dcg_error *err)
 {
 	config_t cfg;
 	char *dir = NULL;
@@ -1562,7 +1672,10 @@ int dcg_config_load_file(const char *path, const char *const *sets,
 		rc = syntax_error(&cfg, path, err);
 		goto finish;
 	}
-	rc = load_tree(&cfg, path, sets, nsets, ret_model, err);
+	if (config_setting_get_member(config_root_setting(&cfg), "base"))
+		rc = load_variant(&cfg, path, dir, sets, nsets, depth, ret_model, err);
+	else
+		rc = load_tree(&cfg, path, sets, nsets, ret_model, err);
 finish:
 	config_destroy(&cfg);
 	free(dir);

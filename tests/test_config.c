@@ -844,6 +844,60 @@ static void test_set_values(void)
 	dcg_model_free(m);
 }
 
+/* Blanks around the path and the '=' are allowed: once they made
+ * "scenario " an unknown key with the suggestion "did you mean scenario?". */
+static void test_set_blanks(void)
+{
+	const char *sets[] = {" horizon.end = 2033.0 ", "scenario =\t\"spaced\"",
+			      "hardware.[1].life_yr= 6"};
+	struct dcg_model *m = load_file(SMALL, sets, 3);
+	if (!m)
+		return;
+	CU_ASSERT_EQUAL(m->t1, 2033.0);
+	CU_ASSERT_STRING_EQUAL(m->scenario, "spaced");
+	CU_ASSERT_EQUAL(m->classes[1].life_yr, 6.0);
+	dcg_model_free(m);
+}
+
+/* A variant file is its base with overrides, then the command line's. */
+static void test_variants(void)
+{
+	const char *cli[] = {"horizon.end=2029.5"};
+	struct dcg_model *v = load_file("data/cfg_variant.cfg", NULL, 0);
+	struct dcg_model *b = load_file(SMALL, NULL, 0);
+	if (!v || !b)
+		goto done;
+	CU_ASSERT_STRING_EQUAL(v->scenario, "small-variant");
+	CU_ASSERT_EQUAL(v->classes[1].life_yr, 7.0);
+	CU_ASSERT_EQUAL(v->t1, 2030.0);
+	CU_ASSERT_EQUAL(v->classes[0].life_yr, b->classes[0].life_yr);
+	dcg_model_free(v);
+	v = load_file("data/cfg_variant.cfg", cli, 1);
+	if (v)
+		CU_ASSERT_EQUAL(v->t1, 2029.5);
+	struct dcg_model *x = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL(dcg_config_load_file("data/cfg_variant_loop.cfg", NULL, 0, &x, &err),
+			DCG_ECONFIG);
+	CU_ASSERT(strstr(err.msg, "data/cfg_variant_loop.cfg:2: base chain is deeper than 8 "
+				  "files (does a file name itself?)") != NULL);
+	CU_ASSERT_EQUAL(dcg_config_load_file("data/cfg_variant_bad.cfg", NULL, 0, &x, &err),
+			DCG_ECONFIG);
+	EXPECT(err.msg, "data/cfg_variant_bad.cfg:4: unknown key horizon (a file with base "
+			"holds only base and overrides; put changes in overrides)");
+	const char *bad[] = {"hardware.[9].life_yr=1"};
+	CU_ASSERT_EQUAL(dcg_config_load_file("data/cfg_variant.cfg", bad, 1, &x, &err),
+			DCG_ECONFIG);
+	CU_ASSERT(strstr(err.msg, "--set hardware.[9].life_yr=1: hardware has 2 entries") ==
+		  err.msg);
+	CU_ASSERT(strstr(err.msg, "(loading base cfg_small.cfg of data/cfg_variant.cfg)") !=
+		  NULL);
+	CU_ASSERT_PTR_NULL(x);
+done:
+	dcg_model_free(v);
+	dcg_model_free(b);
+}
+
 static void test_set_errors(void)
 {
 	EXPECT(set_msg(small_text, "hardware.[7].life_yr=6"),
@@ -1153,6 +1207,8 @@ int main(void)
 		{"grid errors", test_grid_errors},
 		{"--set values", test_set_values},
 		{"--set errors", test_set_errors},
+		{"--set with blanks", test_set_blanks},
+		{"variant files", test_variants},
 		{"dump round trip", test_dump_round_trip},
 		{"dump format", test_dump_format},
 		{"visit", test_visit},

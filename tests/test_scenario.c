@@ -193,6 +193,82 @@ static void test_invariants(void)
 	}
 }
 
+/* Key 2030 figures of a run, for comparing variants. */
+struct outcome {
+	double twh30, ai_racks, ai_met, min_rm, min_gate, pue30;
+	size_t below;
+};
+
+static struct outcome outcome_of(const char *path)
+{
+	struct outcome o = {0};
+	struct dcg_model *m = NULL;
+	struct dcg_result *r = NULL;
+	struct dcg_error err = {0};
+	if (dcg_config_load_file(path, NULL, 0, &m, &err) || dcg_solve(m, NULL, &r, &err)) {
+		fprintf(stderr, "\n%s: %s\n", path, err.msg);
+		CU_FAIL("variant did not run");
+		goto done;
+	}
+	size_t R = m->R, K = m->K, i = 0;
+	while (i < r->T && fabs(r->time[i] - 2030.0) > 1e-9)
+		i++;
+	CU_ASSERT_FATAL(i < r->T);
+	for (size_t y = 0; y < r->Y; y++)
+		if (r->year[y] == 2030.0)
+			for (size_t q = 0; q < R; q++)
+				o.twh30 += r->annual_dc_energy[y * R + q];
+	double aic = 0.0, it = 0.0, fac = 0.0;
+	for (size_t q = 0; q < R; q++) {
+		for (size_t k = 1; k < K; k++) {
+			o.ai_racks += r->series[DCG_SER_RACKS][i * R * K + q * K + k];
+			aic += r->series[DCG_SER_COMPUTE][i * R * K + q * K + k];
+		}
+		it += r->series[DCG_SER_IT_LOAD][i * R + q];
+		fac += r->series[DCG_SER_FACILITY_LOAD][i * R + q];
+	}
+	o.ai_met = aic / r->series[DCG_SER_SEGMENT_DEMAND][i * m->S + 1];
+	o.pue30 = fac / it;
+	o.min_rm = o.min_gate = INFINITY;
+	for (size_t j = 0; j < r->T * R; j++) {
+		o.min_rm = fmin(o.min_rm, r->series[DCG_SER_RESERVE_MARGIN][j]);
+		o.min_gate = fmin(o.min_gate, r->series[DCG_SER_CONNECTION_GATE][j]);
+	}
+	for (size_t e = 0; e < r->n_events; e++)
+		o.below += r->events[e].kind == DCG_EVENT_BELOW;
+done:
+	dcg_result_free(r);
+	dcg_model_free(m);
+	return o;
+}
+
+/* The variants differ from the baseline in the directions the README's
+ * table (scripts/variants) shows. */
+static void test_variants_directions(void)
+{
+	struct outcome b = outcome_of(BASELINE);
+	struct outcome n = outcome_of("../inputs/scenarios/china-no-import-stop.cfg");
+	struct outcome h = outcome_of("../inputs/scenarios/china-high-ai.cfg");
+	struct outcome e = outcome_of("../inputs/scenarios/china-efficiency.cfg");
+	struct outcome g = outcome_of("../inputs/scenarios/china-grid-stress.cfg");
+	/* Without the import stop: fewer racks and less power, more demand met. */
+	CU_ASSERT(n.ai_racks < 0.9 * b.ai_racks);
+	CU_ASSERT(n.twh30 < b.twh30);
+	CU_ASSERT(n.ai_met > b.ai_met);
+	/* High AI growth: toward CAICT's ~400 TWh (range 300-700). */
+	CU_ASSERT(h.twh30 > 1.25 * b.twh30);
+	CU_ASSERT(h.twh30 >= 300.0 && h.twh30 <= 700.0);
+	/* Efficiency: less electricity, lower PUE. */
+	CU_ASSERT(e.twh30 < 0.9 * b.twh30);
+	CU_ASSERT(e.pue30 < b.pue30 - 0.05);
+	/* Grid stress: lower margins, a closing connection queue, a breach,
+	 * and so fewer racks and less electricity. */
+	CU_ASSERT(g.min_rm < b.min_rm - 0.02);
+	CU_ASSERT(g.min_gate < 0.7 && b.min_gate > 0.85);
+	CU_ASSERT(g.below >= 1 && b.below == 0);
+	CU_ASSERT(g.ai_racks < b.ai_racks && g.twh30 < b.twh30);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -205,6 +281,7 @@ int main(void)
 	CU_add_test(s, "PUE 2024 (CAICT)", test_pue);
 	CU_add_test(s, "import stop", test_import_stop);
 	CU_add_test(s, "invariants", test_invariants);
+	CU_add_test(s, "variants differ in the expected directions", test_variants_directions);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
