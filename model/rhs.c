@@ -391,10 +391,13 @@ void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,
 		else
 			therm += avail;
 	}
-	double rest = dcg__pos(need - must, s);
-	double var_used = dcg__smin(var, rest, s);
+	/* Each stage is exact outside its smoothing band, so generation plus
+	 * unserved energy equals the need exactly (a pos()/smin() chain would
+	 * lose s/2 at each stage). */
+	double rest = dcg__floor0(need - must, s);
+	double var_used = dcg__min0(rest, var, s);
 	double resid = rest - var_used;
-	double therm_used = dcg__smin(therm, dcg__pos(resid, s), s);
+	double therm_used = dcg__min0(resid, therm, s);
 	double fv = var > 0.0 ? var_used / var : 0.0;
 	double ft = therm > 0.0 ? therm_used / therm : 0.0;
 	double emis = 0.0;
@@ -409,7 +412,7 @@ void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,
 		/* GW average x 8.76 = TWh/yr; TWh x t/MWh = Mt. */
 		emis += gen[j] * 8.76 * tj->emission_factor;
 	}
-	w->unserved[r] = dcg__pos(resid - therm_used, s);
+	w->unserved[r] = resid - therm_used;
 	w->emis[r] = emis;
 	(void)t;
 }

@@ -5,6 +5,7 @@
  * floor0(x; s) = 0 for x <= 0, 2x^2/s - x^3/s^2 on (0, s), x for x >= s: the
  * identity above s, used where a flow that is normally well above zero must
  * be kept from going negative without biasing it.
+ * min0(a, b; s) = a - floor0(a - b; s): a below b - s, b above b + s.
  */
 #ifndef DCGRID_SMOOTH_H
 #define DCGRID_SMOOTH_H
@@ -32,6 +33,14 @@ static inline double dcg__floor0(double x, double s)
 	if (x < s)
 		return x * x * (2.0 * s - x) / (s * s);
 	return x;
+}
+
+/* min(a, b) that is exact outside a band of width s on either side:
+ * a - floor0(a - b; s). Used where a balance must close exactly (energy
+ * dispatch); smin() above keeps MODEL.md's form elsewhere. */
+static inline double dcg__min0(double a, double b, double s)
+{
+	return a - dcg__floor0(a - b, s);
 }
 
 static inline double dcg__logistic(double x)

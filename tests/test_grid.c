@@ -1,0 +1,1128 @@
+/* Suite "grid": the grid side and its coupling to the data centers.
+ *
+ * Corridor flows are checked for conservation, ratings and direction; the
+ * adequacy chain (pre-trade margin, sender-damped tanh flow, reserve margin
+ * after trade, gate, price) and the energy dispatch are recomputed by hand
+ * from docs/model.md and compared at 1e-12; coupled zero-growth runs must
+ * stay constant; the responses the model exists for must have the right
+ * sign; switching a feedback off must change only what it feeds; events
+ * and quadratures are checked against dense output of the same run; the
+ * three linear solvers must agree on a 30-region ring.
+ */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+/* Sizes of the hand-evaluation buffers below. */
+#define HX_R 8
+#define HX_J 3
+#define HX_L 8
+
+static struct dcg_result *solve_ok(const struct dcg_model *m)
+{
+	struct dcg_result *res = NULL;
+	struct dcg_error err = {0};
+	int rc = dcg_solve(m, NULL, &res, &err);
+	if (rc)
+		printf("\n  solve failed: %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_FATAL(res != NULL && res->complete);
+	return res;
+}
+
+static void finalize_ok(struct dcg_model *m)
+{
+	struct dcg_error err = {0};
+	int rc = dcg_model_finalize(m, &err);
+	if (rc)
+		printf("\n  finalize failed: %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
+static double yat(const struct dcg_result *res, size_t i, size_t ix)
+{
+	return res->y[i * res->n + ix];
+}
+
+/* Entry k of series id at output row i. */
+static double ser(const struct dcg_model *m, const struct dcg_result *res,
+		  enum dcg_series_id id, size_t i, size_t k)
+{
+	return res->series[id][i * dcg_series_width(m, id) + k];
+}
+
+/* Output row of time t (the runs below use output steps that hit t). */
+static size_t row_at(const struct dcg_result *res, double t)
+{
+	for (size_t i = 0; i < res->T; i++)
+		if (fabs(res->time[i] - t) < 1e-9)
+			return i;
+	CU_FAIL_FATAL("no output row at the requested time");
+	return 0;
+}
+
+/* Sum over classes of a (T, regions, hardware) series for region r. */
+static double region_sum(const struct dcg_model *m, const struct dcg_result *res,
+			 enum dcg_series_id id, size_t i, size_t r)
+{
+	double s = 0.0;
+	for (size_t k = 0; k < m->K; k++)
+		s += ser(m, res, id, i, r * m->K + k);
+	return s;
+}
+
+/* The smooth helpers exactly as docs/model.md states them; written out
+ * here instead of including model/smooth.h so that the hand computation
+ * does not share code with the model. */
+static double h_pos(double x, double s)
+{
+	if (x <= 0.0)
+		return 0.0;
+	return x < s ? x * x / (2.0 * s) : x - s / 2.0;
+}
+
+/* floor0 as docs/model.md defines it: 0, 2x^2/s - x^3/s^2, x. */
+static double h_floor0(double x, double s)
+{
+	if (x <= 0.0)
+		return 0.0;
+	if (x < s)
+		return 2.0 * x * x / s - x * x * x / (s * s);
+	return x;
+}
+
+static double h_logistic(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/* Band width of pos() in the flow and the price (docs: 1e-3). */
+#define H_S 1e-3
+
+/* Everything docs/model.md says about the grid at one (t, y). */
+struct hand {
+	double F[HX_R], peak[HX_R], firm[HX_R], mpre[HX_R], imp[HX_R];
+	double rm[HX_R], gate[HX_R], price[HX_R], need[HX_R];
+	double flow[HX_L];
+	double gen[HX_R * HX_J], curt[HX_R * HX_J], unserved[HX_R], emis[HX_R];
+};
+
+static void hand_eval(const struct dcg_model *m, double t, const double *y,
+		      struct hand *h)
+{
+	const struct dcg_layout *l = &m->layout;
+	const struct dcg_grid_params *g = &m->grid;
+	CU_ASSERT_FATAL(m->R <= HX_R && m->J <= HX_J && m->L <= HX_L);
+	memset(h, 0, sizeof *h);
+	for (size_t r = 0; r < m->R; r++) {
+		const struct dcg_region *rg = &m->regions[r];
+		double it = 0.0;
+		for (size_t k = 0; k < m->K; k++)
+			it += y[dcg_ix_W(l, r, k)] * m->classes[k].utilisation / 1000.0;
+		h->F[r] = it * y[dcg_ix_pue(l, r)];
+		h->peak[r] = rg->peak_factor * y[dcg_ix_B(l, r)] + g->dc_peak_factor * h->F[r];
+		for (size_t j = 0; j < m->J; j++)
+			h->firm[r] += rg->capacity_credit[j] * y[dcg_ix_G(l, r, j)];
+		h->mpre[r] = (h->firm[r] - h->peak[r]) / h->peak[r];
+	}
+	for (size_t c = 0; c < m->L; c++) {
+		size_t a = m->corridors[c].from, b = m->corridors[c].to;
+		double x = tanh((h->mpre[a] - h->mpre[b]) / g->flow_scale);
+		double da = h_logistic((h->mpre[a] - m->regions[a].reserve_min) / g->gate_width);
+		double db = h_logistic((h->mpre[b] - m->regions[b].reserve_min) / g->gate_width);
+		h->flow[c] = dcg_schedule_eval(&m->corridors[c].rating_gw, t) *
+			     (da * h_pos(x, H_S) - db * h_pos(-x, H_S));
+		h->imp[b] += h->flow[c];
+		h->imp[a] -= h->flow[c];
+	}
+	for (size_t r = 0; r < m->R; r++) {
+		const struct dcg_region *rg = &m->regions[r];
+		h->rm[r] = (h->firm[r] + h->imp[r] - h->peak[r]) / h->peak[r];
+		h->gate[r] = g->gate_enabled
+				     ? h_logistic((h->rm[r] - rg->reserve_min) / g->gate_width)
+				     : 1.0;
+		double short_by = (g->reserve_target - h->rm[r]) / g->price_beta;
+		h->price[r] = 1.0 + g->price_alpha * h_pos(short_by, H_S);
+
+		/* Dispatch: must-run, then variable (curtailed beyond need),
+		 * then thermal, unserved remainder; band 1e-3 of the load. */
+		double load = y[dcg_ix_B(l, r)] + h->F[r], s = 1e-3 * load;
+		double need = load - g->transfer_factor * h->imp[r];
+		double must = 0.0, var = 0.0, therm = 0.0;
+		for (size_t j = 0; j < m->J; j++) {
+			double a = m->techs[j].capacity_factor * y[dcg_ix_G(l, r, j)];
+			if (m->techs[j].kind == DCG_TECH_MUST_RUN)
+				must += a;
+			else if (m->techs[j].kind == DCG_TECH_VARIABLE)
+				var += a;
+			else
+				therm += a;
+		}
+		double rest = h_floor0(need - must, s);
+		double v = rest - h_floor0(rest - var, s);
+		double th = (rest - v) - h_floor0(rest - v - therm, s);
+		h->need[r] = need;
+		h->unserved[r] = rest - v - th;
+		for (size_t j = 0; j < m->J; j++) {
+			const struct dcg_tech *tj = &m->techs[j];
+			double a = tj->capacity_factor * y[dcg_ix_G(l, r, j)];
+			double gj = a;
+			if (tj->kind == DCG_TECH_VARIABLE) {
+				gj = var > 0.0 ? a * v / var : 0.0;
+				h->curt[r * m->J + j] = a - gj;
+			} else if (tj->kind == DCG_TECH_THERMAL) {
+				gj = therm > 0.0 ? a * th / therm : 0.0;
+			}
+			h->gen[r * m->J + j] = gj;
+			h->emis[r] += gj * 8.76 * tj->emission_factor;
+		}
+	}
+}
+
+/* |a - b| <= tol * max(1, |b|), printing the pair when it fails. */
+static int close_rel(const char *what, size_t k, double a, double b, double tol)
+{
+	if (fabs(a - b) <= tol * fmax(1.0, fabs(b)))
+		return 1;
+	printf("\n  %s[%zu]: model %.15g, by hand %.15g (diff %.3g)", what, k, a, b, a - b);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. Power conservation, ratings and direction over a 5-region ring.  */
+
+static void test_corridor_conservation(void)
+{
+	struct dcg_model *m = fx_model(5, 2, 1, 3, 5);
+	static const double cap[5] = {14.0, 26.0, 17.0, 30.0, 16.0};
+	fx_const(&m->segments[0].growth, 0.35);
+	for (size_t k = 0; k < m->K; k++)
+		m->classes[k].initial_racks = 40000.0 * (double)(k + 1);
+	for (size_t r = 0; r < 5; r++) {
+		m->regions[r].capacity_gw[0] = cap[r];
+		fx_const(&m->regions[r].base_growth, 0.03 + 0.01 * (double)r);
+	}
+	/* Ratings that step up and down mid-horizon (solver stops there). */
+	fx_step(&m->corridors[0].rating_gw, 2024.0, 2.0, 2026.5, 4.0);
+	fx_step(&m->corridors[1].rating_gw, 2024.0, 3.0, 2027.25, 1.0);
+	fx_step(&m->corridors[3].rating_gw, 2024.0, 2.5, 2025.75, 0.5);
+	m->output_step_yr = 0.125;
+	finalize_ok(m);
+	struct dcg_result *res = solve_ok(m);
+
+	double worst_sum = 0.0, worst_over = -1.0, max_flow = 0.0, max_util = 0.0;
+	int wrong_dir = 0, zero_flow = 0;
+	for (size_t i = 0; i < res->T; i++) {
+		double t = res->time[i], isum = 0.0, fmaxi = 0.0;
+		for (size_t r = 0; r < m->R; r++)
+			isum += ser(m, res, DCG_SER_NET_IMPORT, i, r);
+		for (size_t c = 0; c < m->L; c++) {
+			const struct dcg_corridor *cr = &m->corridors[c];
+			double f = ser(m, res, DCG_SER_FLOW, i, c);
+			double T = dcg_schedule_eval(&cr->rating_gw, t);
+			fmaxi = fmax(fmaxi, fabs(f));
+			worst_over = fmax(worst_over, fabs(f) - T);
+			max_util = fmax(max_util, fabs(f) / T);
+			double mp[2];
+			size_t ends[2] = {cr->from, cr->to};
+			for (int e = 0; e < 2; e++) {
+				double firm = ser(m, res, DCG_SER_FIRM_CAPACITY, i, ends[e]);
+				double peak = ser(m, res, DCG_SER_PEAK_DEMAND, i, ends[e]);
+				mp[e] = (firm - peak) / peak;
+			}
+			double dm = mp[0] - mp[1];
+			if (f * dm < 0.0)
+				wrong_dir++;
+			if (fabs(dm) > 1e-3 && f == 0.0)
+				zero_flow++;
+		}
+		CU_ASSERT(fmaxi > 0.1);
+		max_flow = fmax(max_flow, fmaxi);
+		worst_sum = fmax(worst_sum, fabs(isum) / fmaxi);
+	}
+	if (worst_sum > 1e-9 || worst_over > 1e-12 || wrong_dir || zero_flow)
+		printf("\n  sum imp %g, over rating %g, wrong direction %d, zero %d",
+		       worst_sum, worst_over, wrong_dir, zero_flow);
+	CU_ASSERT(worst_sum <= 1e-9);
+	CU_ASSERT(worst_over <= 1e-12);
+	CU_ASSERT_EQUAL(wrong_dir, 0);
+	CU_ASSERT_EQUAL(zero_flow, 0);
+	/* The bound is tested where it binds: some corridor runs near its
+	 * rating, and corridor 3 carries more than its later 0.5 GW before
+	 * the step and no more than 0.5 GW after it. */
+	CU_ASSERT(max_util > 0.5);
+	size_t before = row_at(res, 2025.625), after = row_at(res, 2025.75);
+	CU_ASSERT(fabs(ser(m, res, DCG_SER_FLOW, before, 3)) > 0.5);
+	CU_ASSERT(fabs(ser(m, res, DCG_SER_FLOW, after, 3)) <= 0.5);
+	/* Each corridor's flow also equals the formula in docs/model.md at
+	 * every output (states from the result). */
+	int bad = 0;
+	struct hand h;
+	for (size_t i = 0; i < res->T; i++) {
+		hand_eval(m, res->time[i], &res->y[i * res->n], &h);
+		for (size_t c = 0; c < m->L; c++)
+			bad += !close_rel("flow", c, ser(m, res, DCG_SER_FLOW, i, c), h.flow[c],
+					  1e-12);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. Hand-computed equilibrium and dispatch at t0.                     */
+
+/* Compares every grid series at row 0 with the hand evaluation; returns
+ * the number of mismatches. */
+static int compare_t0(const struct dcg_model *m, const struct dcg_result *res,
+		      const struct hand *h)
+{
+	const struct {
+		const char *name;
+		enum dcg_series_id id;
+		const double *hand;
+	} per_region[] = {
+		{"peak", DCG_SER_PEAK_DEMAND, h->peak},
+		{"firm", DCG_SER_FIRM_CAPACITY, h->firm},
+		{"facility", DCG_SER_FACILITY_LOAD, h->F},
+		{"net_import", DCG_SER_NET_IMPORT, h->imp},
+		{"reserve_margin", DCG_SER_RESERVE_MARGIN, h->rm},
+		{"gate", DCG_SER_CONNECTION_GATE, h->gate},
+		{"price", DCG_SER_PRICE_INDEX, h->price},
+	};
+	int bad = 0;
+	for (size_t v = 0; v < sizeof per_region / sizeof per_region[0]; v++)
+		for (size_t r = 0; r < m->R; r++)
+			bad += !close_rel(per_region[v].name, r,
+					  ser(m, res, per_region[v].id, 0, r),
+					  per_region[v].hand[r], 1e-12);
+	for (size_t c = 0; c < m->L; c++)
+		bad += !close_rel("flow", c, ser(m, res, DCG_SER_FLOW, 0, c), h->flow[c], 1e-12);
+	return bad;
+}
+
+/* Two regions, one thermal technology, one corridor. cap1 sets the
+ * importer's capacity so that the margin difference can be large (tanh in
+ * its linear-to-saturating range, sender damped) or tiny (|x| inside the
+ * pos() band, flow reversed). */
+static struct dcg_model *two_region(double cap1)
+{
+	struct dcg_model *m = fx_model(2, 1, 1, 1, 1);
+	struct dcg_class *c = &m->classes[0];
+	c->initial_racks = 100000.0;
+	fx_const(&c->kw_per_rack, 20.0);
+	m->regions[0].initial_share = 0.7;
+	m->regions[1].initial_share = 0.3;
+	m->regions[0].initial_pue = 1.3;
+	m->regions[1].initial_pue = 1.5;
+	fx_const(&m->regions[0].pue_target, 1.3);
+	fx_const(&m->regions[1].pue_target, 1.5);
+	m->regions[0].base_demand_gw = 10.0;
+	m->regions[1].base_demand_gw = 8.0;
+	m->regions[0].capacity_gw[0] = 18.5;
+	m->regions[1].capacity_gw[0] = cap1;
+	m->regions[0].reserve_min = 0.12;
+	m->regions[1].reserve_min = 0.04;
+	m->regions[1].peak_factor = 1.25;
+	m->regions[1].capacity_credit[0] = 0.85;
+	fx_const(&m->corridors[0].rating_gw, 2.5);
+	m->grid.flow_scale = 0.5;
+	m->grid.gate_width = 0.05;
+	m->t1 = 2025.0;
+	finalize_ok(m);
+	return m;
+}
+
+static void check_two_region(double cap1, int case_id)
+{
+	struct dcg_model *m = two_region(cap1);
+	struct dcg_result *res = solve_ok(m);
+	const struct dcg_layout *l = &m->layout;
+	/* The initial state itself, by hand: racks by share, MW by kW per
+	 * rack, base demand and capacity as given. */
+	static const double share[2] = {0.7, 0.3}, pue[2] = {1.3, 1.5}, B[2] = {10.0, 8.0};
+	double y0[256];
+	CU_ASSERT_FATAL(res->n <= 256);
+	memcpy(y0, res->y, res->n * sizeof *y0);
+	for (size_t r = 0; r < 2; r++) {
+		CU_ASSERT_EQUAL(y0[dcg_ix_W(l, r, 0)], share[r] * 100000.0 * 20.0 / 1000.0);
+		CU_ASSERT_EQUAL(y0[dcg_ix_pue(l, r)], pue[r]);
+		CU_ASSERT_EQUAL(y0[dcg_ix_B(l, r)], B[r]);
+	}
+	CU_ASSERT_EQUAL(y0[dcg_ix_G(l, 0, 0)], 18.5);
+	CU_ASSERT_EQUAL(y0[dcg_ix_G(l, 1, 0)], cap1);
+
+	/* Region 0: F = 1400 MW * 0.5 / 1000 * 1.3 = 0.91 GW,
+	 * peak = 1.3 * 10 + 1.05 * 0.91, firm = 0.9 * 18.5. */
+	struct hand h;
+	hand_eval(m, m->t0, y0, &h);
+	CU_ASSERT_DOUBLE_EQUAL(h.F[0], 0.91, 1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(h.peak[0], 13.0 + 1.05 * 0.91, 1e-14);
+	CU_ASSERT_DOUBLE_EQUAL(h.F[1], 0.45, 1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(h.peak[1], 10.0 + 1.05 * 0.45, 1e-14);
+	double x = tanh((h.mpre[0] - h.mpre[1]) / 0.5);
+	if (case_id == 0) {
+		/* Exporter 0 is damped by its own adequacy (neither ~0 nor ~1),
+		 * the importer gated hard, both priced above 1. */
+		double d0 = h_logistic((h.mpre[0] - 0.12) / 0.05);
+		CU_ASSERT(x > 0.2 && x < 0.9);
+		CU_ASSERT(d0 > 0.3 && d0 < 0.95);
+		CU_ASSERT_DOUBLE_EQUAL(h.flow[0], 2.5 * d0 * (x - 0.5e-3), 1e-14);
+		CU_ASSERT(h.gate[1] < 0.5 && h.price[0] > 1.0 && h.price[1] > 2.0);
+	} else {
+		/* Reverse flow inside the pos() band: f = -T d1 x^2 / (2 s). */
+		double d1 = h_logistic((h.mpre[1] - 0.04) / 0.05);
+		CU_ASSERT(x < 0.0 && -x < 1e-3);
+		CU_ASSERT_DOUBLE_EQUAL(h.flow[0], -2.5 * d1 * x * x / 2e-3,
+				       1e-12 * fabs(h.flow[0]));
+		CU_ASSERT(h.flow[0] < 0.0);
+	}
+	CU_ASSERT_EQUAL(h.imp[0], -h.flow[0]);
+	int bad = compare_t0(m, res, &h);
+	CU_ASSERT_EQUAL(bad, 0);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+static void test_two_region_equilibrium(void)
+{
+	check_two_region(11.0, 0);
+	/* Capacity of region 1 such that its margin is 2e-4 above region 0's:
+	 * mpre1 = mpre0 + 2e-4 with peak1 = 10.4725 and cc = 0.85. */
+	double peak0 = 13.0 + 1.05 * 0.91, peak1 = 10.0 + 1.05 * 0.45;
+	double mpre0 = (0.9 * 18.5 - peak0) / peak0;
+	check_two_region((1.0 + mpre0 + 2e-4) * peak1 / 0.85, 1);
+}
+
+/* Three regions on a line with all three kinds of technology: region 0
+ * curtails wind and solar, region 1 needs part of its thermal fleet,
+ * region 2 runs out of capacity. */
+static struct dcg_model *dispatch_model(void)
+{
+	struct dcg_model *m = fx_model(3, 1, 1, 3, 2);
+	m->classes[0].initial_racks = 200000.0;
+	fx_const(&m->classes[0].kw_per_rack, 15.0);
+	static const double G[3][3] = {{12.0, 10.0, 14.0}, {24.0, 2.0, 3.0}, {9.0, 3.0, 2.0}};
+	static const double B[3] = {9.0, 12.0, 11.0};
+	for (size_t r = 0; r < 3; r++) {
+		m->regions[r].base_demand_gw = B[r];
+		for (size_t j = 0; j < 3; j++)
+			m->regions[r].capacity_gw[j] = G[r][j];
+	}
+	/* tech0 thermal, tech1 must-run, tech2 variable (fixture order). */
+	m->techs[0].capacity_factor = 0.55;
+	m->techs[1].capacity_factor = 0.8;
+	m->techs[2].capacity_factor = 0.3;
+	m->techs[0].emission_factor = 0.85;
+	m->techs[1].emission_factor = 0.012;
+	m->techs[2].emission_factor = 0.02;
+	m->regions[0].capacity_credit[2] = 0.15;
+	m->regions[1].capacity_credit[2] = 0.15;
+	m->regions[2].capacity_credit[2] = 0.15;
+	fx_const(&m->corridors[0].rating_gw, 1.5);
+	fx_const(&m->corridors[1].rating_gw, 3.0);
+	m->t1 = 2025.0;
+	finalize_ok(m);
+	return m;
+}
+
+static void test_dispatch_by_hand(void)
+{
+	struct dcg_model *m = dispatch_model();
+	struct dcg_result *res = solve_ok(m);
+	struct hand h;
+	hand_eval(m, m->t0, res->y, &h);
+	size_t J = m->J;
+	/* The regimes are the ones intended. */
+	CU_ASSERT(h.curt[0 * J + 2] > 0.5);
+	CU_ASSERT(h.gen[1 * J + 0] > 1.0 && h.gen[1 * J + 0] < 0.55 * 24.0 - 1.0);
+	CU_ASSERT(h.unserved[2] > 0.5 && h.unserved[0] == 0.0 && h.unserved[1] == 0.0);
+	CU_ASSERT(fabs(h.imp[1]) > 0.1 && fabs(h.imp[2]) > 0.1);
+	int bad = compare_t0(m, res, &h);
+	for (size_t r = 0; r < m->R; r++) {
+		bad += !close_rel("unserved", r, ser(m, res, DCG_SER_UNSERVED, 0, r),
+				  h.unserved[r], 1e-12);
+		bad += !close_rel("emissions", r, ser(m, res, DCG_SER_EMISSIONS, 0, r), h.emis[r],
+				  1e-12);
+		for (size_t j = 0; j < J; j++) {
+			bad += !close_rel("generation", r * J + j,
+					  ser(m, res, DCG_SER_GENERATION, 0, r * J + j),
+					  h.gen[r * J + j], 1e-12);
+			bad += !close_rel("curtailment", r * J + j,
+					  ser(m, res, DCG_SER_CURTAILMENT, 0, r * J + j),
+					  h.curt[r * J + j], 1e-12);
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* Where thermal is the marginal source, generation meets the need
+	 * exactly: the two s/2 offsets of pos() and smin() cancel. */
+	double g1 = 0.0;
+	for (size_t j = 0; j < J; j++)
+		g1 += ser(m, res, DCG_SER_GENERATION, 0, 1 * J + j);
+	g1 += ser(m, res, DCG_SER_UNSERVED, 0, 1);
+	if (!close_rel("energy balance, region", 1, g1, h.need[1], 1e-12))
+		CU_FAIL("generation + unserved != load - uf*imp where thermal is marginal");
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. Coupled zero-growth steady states.                                */
+
+static double steady_drift(const struct dcg_result *res, size_t *at)
+{
+	double worst = 0.0;
+	for (size_t i = 0; i < res->T; i++)
+		for (size_t k = 0; k < res->n; k++) {
+			double a = yat(res, i, k), b = yat(res, 0, k);
+			double d = fabs(a - b) / fmax(fabs(b), 1e-300);
+			if (a != b && d > worst) {
+				worst = d;
+				*at = k;
+			}
+		}
+	return worst;
+}
+
+static void report_drift(const struct dcg_model *m, const char *what, double worst,
+			 size_t at)
+{
+	char d[256];
+	if (worst >= 1e-12)
+		printf("\n  %s: drift %g in %s", what, worst,
+		       dcg_model_describe_state(m, at, d, sizeof d));
+}
+
+/* Four equal regions short of their reserve target, so that the price is
+ * above 1 and the gate well below 1 throughout; a long lead time keeps
+ * enough capacity in the pipeline that no shortfall investment is due. */
+static void test_steady_with_feedbacks(void)
+{
+	struct dcg_model *m = fx_model(4, 3, 2, 3, 2);
+	for (size_t r = 0; r < m->R; r++)
+		m->regions[r].capacity_gw[0] = 15.5;
+	for (size_t j = 0; j < m->J; j++)
+		m->techs[j].lead_time_yr = 10.0;
+	finalize_ok(m);
+	struct dcg_result *res = solve_ok(m);
+	for (size_t r = 0; r < m->R; r++) {
+		CU_ASSERT(ser(m, res, DCG_SER_PRICE_INDEX, 0, r) > 1.5);
+		CU_ASSERT(ser(m, res, DCG_SER_CONNECTION_GATE, 0, r) < 0.9);
+	}
+	CU_ASSERT(yat(res, 0, dcg_ix_price(&m->layout)) > 1.5);
+	size_t at = 0;
+	double worst = steady_drift(res, &at);
+	report_drift(m, "feedbacks on", worst, at);
+	CU_ASSERT(worst < 1e-12);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+/* Unequal regions: shares, base demand and capacity differ, corridors
+ * carry power and prices differ; policy weights are set to
+ * share * price^eta so that the price-tilted targets equal the shares. */
+static void test_steady_unequal_regions(void)
+{
+	struct dcg_model *m = fx_model(4, 3, 2, 3, 2);
+	static const double share[4] = {0.1, 0.2, 0.3, 0.4};
+	static const double cap[4] = {21.0, 15.0, 19.0, 24.0};
+	static const double B[4] = {9.0, 11.0, 10.0, 14.0};
+	for (size_t r = 0; r < 4; r++) {
+		m->regions[r].initial_share = share[r];
+		m->regions[r].base_demand_gw = B[r];
+		m->regions[r].capacity_gw[0] = cap[r];
+	}
+	for (size_t k = 0; k < m->K; k++)
+		m->classes[k].initial_racks *= 100.0;
+	for (size_t j = 0; j < m->J; j++)
+		m->techs[j].lead_time_yr = 10.0;
+	finalize_ok(m);
+	struct dcg_work *w = dcg_work_new(m);
+	double *y = calloc(m->layout.n, sizeof *y), q[64] = {0};
+	double price[4], flow[2], *out[DCG_SER_COUNT] = {0};
+	CU_ASSERT_FATAL(w && y && m->layout.nq <= 64);
+	out[DCG_SER_PRICE_INDEX] = price;
+	out[DCG_SER_FLOW] = flow;
+	CU_ASSERT_EQUAL(dcg_model_initial(m, y), 0);
+	CU_ASSERT_EQUAL(dcg_model_derive(m, w, m->t0, y, q, out), 0);
+	CU_ASSERT(fabs(flow[0]) > 0.1 && fabs(flow[1]) > 0.1);
+	CU_ASSERT(fabs(price[1] - price[3]) > 0.1);
+	for (size_t r = 0; r < 4; r++)
+		fx_const(&m->regions[r].policy_weight,
+			 share[r] * pow(price[r], m->grid.share_price_elasticity));
+	finalize_ok(m);
+	struct dcg_result *res = solve_ok(m);
+	size_t at = 0;
+	double worst = steady_drift(res, &at);
+	report_drift(m, "unequal regions", worst, at);
+	CU_ASSERT(worst < 1e-12);
+	dcg_result_free(res);
+	free(y);
+	dcg_work_free(w);
+	dcg_model_free(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. Monotone responses.                                               */
+
+struct mono {
+	double base_growth1;   /* base demand growth of region 1 */
+	double lead_time_yr;   /* all technologies */
+	double rating0;        /* corridor 0 -> 1 */
+	bool gate, price_growth, price_share;
+};
+
+static const struct mono mono_default = {0.02, 2.0, 1.0, true, true, true};
+
+/* Three regions on a line 0 -> 1 -> 2; region 1 has a small capacity
+ * margin and imports from both neighbours; AI demand grows 40 %/yr. */
+static struct dcg_model *mono_model(const struct mono *p)
+{
+	struct dcg_model *m = fx_model(3, 2, 1, 3, 2);
+	m->t1 = 2030.0;
+	fx_const(&m->segments[0].growth, 0.4);
+	for (size_t k = 0; k < m->K; k++)
+		m->classes[k].initial_racks = 50000.0;
+	static const double cap[3] = {21.0, 16.6, 20.0};
+	for (size_t r = 0; r < 3; r++) {
+		m->regions[r].capacity_gw[0] = cap[r];
+		fx_const(&m->regions[r].base_growth, 0.02);
+	}
+	fx_const(&m->regions[1].base_growth, p->base_growth1);
+	for (size_t j = 0; j < m->J; j++)
+		m->techs[j].lead_time_yr = p->lead_time_yr;
+	fx_const(&m->corridors[0].rating_gw, p->rating0);
+	fx_const(&m->corridors[1].rating_gw, 1.0);
+	m->corridors[1].from = 2;
+	m->corridors[1].to = 1;
+	m->grid.gate_enabled = p->gate;
+	m->grid.price_growth_enabled = p->price_growth;
+	m->grid.price_share_enabled = p->price_share;
+	finalize_ok(m);
+	return m;
+}
+
+static void test_faster_base_growth(void)
+{
+	struct mono a = mono_default, b = mono_default;
+	b.base_growth1 = 0.06;
+	struct dcg_model *ma = mono_model(&a), *mb = mono_model(&b);
+	struct dcg_result *ra = solve_ok(ma), *rb = solve_ok(mb);
+	size_t e = ra->T - 1;
+	double rma = ser(ma, ra, DCG_SER_RESERVE_MARGIN, e, 1);
+	double rmb = ser(mb, rb, DCG_SER_RESERVE_MARGIN, e, 1);
+	double ga = ser(ma, ra, DCG_SER_CONNECTION_GATE, e, 1);
+	double gb = ser(mb, rb, DCG_SER_CONNECTION_GATE, e, 1);
+	double na = region_sum(ma, ra, DCG_SER_RACKS, e, 1);
+	double nb = region_sum(mb, rb, DCG_SER_RACKS, e, 1);
+	double wa = region_sum(ma, ra, DCG_SER_IT_CAPACITY, e, 1);
+	double wb = region_sum(mb, rb, DCG_SER_IT_CAPACITY, e, 1);
+	if (!(rmb < rma - 0.003 && gb < ga && nb < na && wb < wa))
+		printf("\n  RM %.4f -> %.4f, gate %.4f -> %.4f, racks %.0f -> %.0f, MW %.1f -> %.1f",
+		       rma, rmb, ga, gb, na, nb, wa, wb);
+	CU_ASSERT(rmb < rma - 0.003);
+	CU_ASSERT(gb < ga);
+	CU_ASSERT(nb < na);
+	CU_ASSERT(wb < wa);
+	/* (b) The faster-growing region's margin is lower at every time
+	 * after the start. */
+	int higher = 0;
+	for (size_t i = 1; i < ra->T; i++)
+		higher += ser(mb, rb, DCG_SER_RESERVE_MARGIN, i, 1) >=
+			  ser(ma, ra, DCG_SER_RESERVE_MARGIN, i, 1);
+	CU_ASSERT_EQUAL(higher, 0);
+	dcg_result_free(ra);
+	dcg_result_free(rb);
+	dcg_model_free(ma);
+	dcg_model_free(mb);
+}
+
+/* (b) over a range of growth rates: the end margin of region 1 falls
+ * strictly as its base growth rises. */
+static void test_margin_falls_with_base_growth(void)
+{
+	static const double g[4] = {0.0, 0.03, 0.06, 0.09};
+	double prev = INFINITY;
+	for (int i = 0; i < 4; i++) {
+		struct mono p = mono_default;
+		p.base_growth1 = g[i];
+		struct dcg_model *m = mono_model(&p);
+		struct dcg_result *res = solve_ok(m);
+		double rm = ser(m, res, DCG_SER_RESERVE_MARGIN, res->T - 1, 1);
+		CU_ASSERT(rm < prev);
+		prev = rm;
+		dcg_result_free(res);
+		dcg_model_free(m);
+	}
+}
+
+static void test_slower_build(void)
+{
+	struct mono a = mono_default, b = mono_default;
+	a.base_growth1 = b.base_growth1 = 0.05;
+	b.lead_time_yr = 6.0;
+	struct dcg_model *ma = mono_model(&a), *mb = mono_model(&b);
+	struct dcg_result *ra = solve_ok(ma), *rb = solve_ok(mb);
+	double mina = INFINITY, minb = INFINITY, gsa = 0.0, gsb = 0.0;
+	for (size_t i = 0; i < ra->T; i++) {
+		mina = fmin(mina, ser(ma, ra, DCG_SER_RESERVE_MARGIN, i, 1));
+		minb = fmin(minb, ser(mb, rb, DCG_SER_RESERVE_MARGIN, i, 1));
+		gsa += ser(ma, ra, DCG_SER_CONNECTION_GATE, i, 1);
+		gsb += ser(mb, rb, DCG_SER_CONNECTION_GATE, i, 1);
+	}
+	size_t e = ra->T - 1;
+	double na = region_sum(ma, ra, DCG_SER_RACKS, e, 1);
+	double nb = region_sum(mb, rb, DCG_SER_RACKS, e, 1);
+	if (!(minb < mina - 0.005 && gsb < gsa && nb < na))
+		printf("\n  min RM %.4f -> %.4f, mean gate %.4f -> %.4f, racks %.0f -> %.0f",
+		       mina, minb, gsa / (double)ra->T, gsb / (double)ra->T, na, nb);
+	CU_ASSERT(minb < mina - 0.005);
+	CU_ASSERT(gsb < gsa);
+	CU_ASSERT(nb < na);
+	dcg_result_free(ra);
+	dcg_result_free(rb);
+	dcg_model_free(ma);
+	dcg_model_free(mb);
+}
+
+static void test_corridor_removed(void)
+{
+	struct mono a = mono_default, b = mono_default;
+	b.rating0 = 0.0;
+	struct dcg_model *ma = mono_model(&a), *mb = mono_model(&b);
+	struct dcg_result *ra = solve_ok(ma), *rb = solve_ok(mb);
+	CU_ASSERT(ser(ma, ra, DCG_SER_FLOW, 0, 0) > 0.1);
+	CU_ASSERT_EQUAL(ser(mb, rb, DCG_SER_FLOW, 0, 0), 0.0);
+	int higher = 0;
+	for (size_t i = 0; i < ra->T; i++)
+		higher += ser(mb, rb, DCG_SER_RESERVE_MARGIN, i, 1) >=
+			  ser(ma, ra, DCG_SER_RESERVE_MARGIN, i, 1);
+	if (higher)
+		printf("\n  margin without the corridor is higher at %d outputs", higher);
+	CU_ASSERT_EQUAL(higher, 0);
+	dcg_result_free(ra);
+	dcg_result_free(rb);
+	dcg_model_free(ma);
+	dcg_model_free(mb);
+}
+
+/* (e) Switching a feedback off changes only what it feeds. */
+static void test_gate_off(void)
+{
+	struct mono p = mono_default;
+	p.base_growth1 = 0.08;
+	p.gate = false;
+	struct dcg_model *m = mono_model(&p);
+	struct dcg_result *res = solve_ok(m);
+	int not_one = 0;
+	double would = 1.0;
+	for (size_t i = 0; i < res->T; i++)
+		for (size_t r = 0; r < m->R; r++) {
+			not_one += ser(m, res, DCG_SER_CONNECTION_GATE, i, r) != 1.0;
+			double rm = ser(m, res, DCG_SER_RESERVE_MARGIN, i, r);
+			would = fmin(would, h_logistic((rm - m->regions[r].reserve_min) /
+						       m->grid.gate_width));
+		}
+	CU_ASSERT_EQUAL(not_one, 0);
+	/* Switched on, the gate would have been well below 1 somewhere. */
+	CU_ASSERT(would < 0.9);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+static void test_price_growth_off(void)
+{
+	for (int on = 0; on <= 1; on++) {
+		struct mono p = mono_default;
+		p.base_growth1 = 0.08;
+		p.price_growth = on;
+		struct dcg_model *m = mono_model(&p);
+		m->segments[0].saturation_pflops = 4.0 * 75000.0;
+		m->rtol = 1e-9;
+		finalize_ok(m);
+		struct dcg_result *res = solve_ok(m);
+		double D0 = ser(m, res, DCG_SER_COMPUTE_DEMAND, 0, 0);
+		double Dsat = m->segments[0].saturation_pflops;
+		double worst = 0.0, pmax = 0.0;
+		for (size_t i = 0; i < res->T; i++) {
+			double t = res->time[i] - m->t0;
+			double exact = Dsat / (1.0 + (Dsat / D0 - 1.0) * exp(-0.4 * t));
+			double D = ser(m, res, DCG_SER_COMPUTE_DEMAND, i, 0);
+			worst = fmax(worst, fabs(D - exact) / exact);
+			pmax = fmax(pmax, yat(res, i, dcg_ix_price(&m->layout)));
+		}
+		CU_ASSERT(pmax > 1.1);
+		if (on) {
+			CU_ASSERT(worst > 1e-3);
+		} else {
+			if (worst >= 1e-6)
+				printf("\n  logistic off by %g with price up to %g", worst, pmax);
+			CU_ASSERT(worst < 1e-6);
+		}
+		dcg_result_free(res);
+		dcg_model_free(m);
+	}
+}
+
+static void test_price_share_off(void)
+{
+	for (int on = 0; on <= 1; on++) {
+		struct mono p = mono_default;
+		p.base_growth1 = 0.08;
+		p.price_share = on;
+		struct dcg_model *m = mono_model(&p);
+		struct dcg_result *res = solve_ok(m);
+		double worst = 0.0, pspread = 0.0;
+		for (size_t i = 0; i < res->T; i++) {
+			pspread = fmax(pspread, ser(m, res, DCG_SER_PRICE_INDEX, i, 1) -
+							ser(m, res, DCG_SER_PRICE_INDEX, i, 0));
+			for (size_t r = 0; r < m->R; r++)
+				worst = fmax(worst, fabs(ser(m, res, DCG_SER_DEMAND_SHARE, i, r) -
+							 1.0 / 3.0));
+		}
+		CU_ASSERT(pspread > 0.2);
+		if (on) {
+			CU_ASSERT(worst > 1e-3);
+		} else {
+			CU_ASSERT(worst < 1e-15);
+		}
+		dcg_result_free(res);
+		dcg_model_free(m);
+	}
+	/* Unequal initial shares with equal weights and prices ignored: each
+	 * share relaxes to 1/R as s(t) = 1/R + (s0 - 1/R) exp(-(t-t0)/tau). */
+	struct mono p = mono_default;
+	p.base_growth1 = 0.08;
+	p.price_share = false;
+	struct dcg_model *m = mono_model(&p);
+	static const double s0[3] = {0.5, 0.2, 0.3};
+	for (size_t r = 0; r < 3; r++)
+		m->regions[r].initial_share = s0[r];
+	m->rtol = 1e-9;
+	finalize_ok(m);
+	struct dcg_result *res = solve_ok(m);
+	double worst = 0.0, tau = m->grid.share_time_yr;
+	for (size_t i = 0; i < res->T; i++)
+		for (size_t r = 0; r < 3; r++) {
+			double decay = exp(-(res->time[i] - m->t0) / tau);
+			double ex = 1.0 / 3.0 + (s0[r] - 1.0 / 3.0) * decay;
+			double sh = ser(m, res, DCG_SER_DEMAND_SHARE, i, r);
+			worst = fmax(worst, fabs(sh - ex) / ex);
+		}
+	if (worst >= 1e-6)
+		printf("\n  shares off the relaxation by %g", worst);
+	CU_ASSERT(worst < 1e-6);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+/* With all three feedbacks off the data-center side must equal the same
+ * model without a grid (gate 1, price 1). */
+static void test_all_feedbacks_off_equals_no_grid(void)
+{
+	struct mono p = mono_default;
+	p.base_growth1 = 0.08;
+	p.gate = p.price_growth = p.price_share = false;
+	struct dcg_model *mg = mono_model(&p);
+	mg->rtol = mg->atol = 1e-9;
+	finalize_ok(mg);
+	struct dcg_model *mn = fx_model(3, 2, 1, 0, 0);
+	mn->t1 = mg->t1;
+	mn->rtol = mn->atol = 1e-9;
+	fx_const(&mn->segments[0].growth, 0.4);
+	for (size_t k = 0; k < mn->K; k++)
+		mn->classes[k].initial_racks = 50000.0;
+	finalize_ok(mn);
+	struct dcg_result *rg = solve_ok(mg), *rn = solve_ok(mn);
+	CU_ASSERT_FATAL(rg->T == rn->T);
+	/* The grid run is really short of capacity somewhere. */
+	double pmax = 0.0;
+	for (size_t i = 0; i < rg->T; i++)
+		pmax = fmax(pmax, ser(mg, rg, DCG_SER_PRICE_INDEX, i, 1));
+	CU_ASSERT(pmax > 1.1);
+	static const enum dcg_series_id ids[] = {
+		DCG_SER_RACKS, DCG_SER_RACKS_PIPELINE, DCG_SER_IT_CAPACITY, DCG_SER_COMPUTE,
+		DCG_SER_ORDERS, DCG_SER_FACILITY_LOAD, DCG_SER_PUE, DCG_SER_DEMAND_SHARE,
+		DCG_SER_COMPUTE_DEMAND, DCG_SER_SUPPLY_CAP};
+	double worst = 0.0;
+	for (size_t s = 0; s < sizeof ids / sizeof ids[0]; s++) {
+		size_t wdt = dcg_series_width(mn, ids[s]);
+		CU_ASSERT_EQUAL(wdt, dcg_series_width(mg, ids[s]));
+		for (size_t i = 0; i < rg->T; i++)
+			for (size_t k = 0; k < wdt; k++) {
+				double a = rg->series[ids[s]][i * wdt + k];
+				double b = rn->series[ids[s]][i * wdt + k];
+				worst = fmax(worst, fabs(a - b) / fmax(fabs(b), 1e-300));
+			}
+	}
+	if (worst >= 1e-6)
+		printf("\n  grid (feedbacks off) vs no grid: %g", worst);
+	CU_ASSERT(worst < 1e-6);
+	dcg_result_free(rg);
+	dcg_result_free(rn);
+	dcg_model_free(mg);
+	dcg_model_free(mn);
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. Events.                                                           */
+
+/* Region 0 starts just above its minimum, its base demand grows 12 %/yr
+ * until 2026 and then stops; investment brings it back. Region 1 starts
+ * below its minimum. Region 2 is comfortable throughout. */
+static struct dcg_model *event_model(double step)
+{
+	struct dcg_model *m = fx_model(3, 1, 1, 1, 0);
+	m->t1 = 2030.0;
+	m->output_step_yr = step;
+	m->regions[0].capacity_gw[0] = 15.3;
+	fx_step(&m->regions[0].base_growth, 2024.0, 0.12, 2026.0, 0.0);
+	m->regions[1].capacity_gw[0] = 14.4;
+	m->techs[0].lead_time_yr = 1.5;
+	finalize_ok(m);
+	return m;
+}
+
+/* Times where RM - RMmin of region r changes sign between neighbouring
+ * outputs, located by linear interpolation. */
+static size_t crossings(const struct dcg_model *m, const struct dcg_result *res, size_t r,
+			double *t, int *down, size_t max)
+{
+	size_t n = 0;
+	double rmin = m->regions[r].reserve_min;
+	for (size_t i = 1; i < res->T && n < max; i++) {
+		double a = ser(m, res, DCG_SER_RESERVE_MARGIN, i - 1, r) - rmin;
+		double b = ser(m, res, DCG_SER_RESERVE_MARGIN, i, r) - rmin;
+		if ((a < 0.0) == (b < 0.0))
+			continue;
+		double t0 = res->time[i - 1], t1 = res->time[i];
+		t[n] = t0 + (t1 - t0) * a / (a - b);
+		down[n] = b < a;
+		n++;
+	}
+	return n;
+}
+
+static void test_events(void)
+{
+	struct dcg_model *m = event_model(0.25), *f = event_model(1.0 / 1024.0);
+	struct dcg_result *res = solve_ok(m), *fine = solve_ok(f);
+	/* Region 1: below at t0. */
+	int at_t0 = 0;
+	for (size_t e = 0; e < res->n_events; e++)
+		at_t0 += res->events[e].region == 1 && res->events[e].kind == DCG_EVENT_BELOW &&
+			 res->events[e].time == m->t0;
+	CU_ASSERT_EQUAL(at_t0, 1);
+	for (size_t r = 0; r < m->R; r++) {
+		double tc[8];
+		int down[8];
+		size_t nc = crossings(f, fine, r, tc, down, 8);
+		/* The region's own events after t0, in order. */
+		size_t ne = 0;
+		for (size_t e = 0; e < res->n_events; e++) {
+			const struct dcg_event *ev = &res->events[e];
+			if (ev->region != r || ev->time == m->t0)
+				continue;
+			CU_ASSERT_FATAL(ne < nc);
+			CU_ASSERT_EQUAL(ev->kind == DCG_EVENT_BELOW, down[ne]);
+			if (fabs(ev->time - tc[ne]) > 1e-3)
+				printf("\n  region %zu event %.6f vs dense %.6f", r, ev->time, tc[ne]);
+			CU_ASSERT(fabs(ev->time - tc[ne]) <= 1e-3);
+			ne++;
+		}
+		CU_ASSERT_EQUAL(ne, nc);
+		if (r == 0) {
+			/* BELOW then RECOVER. */
+			CU_ASSERT_EQUAL(nc, 2);
+			CU_ASSERT(nc == 2 && down[0] && !down[1]);
+		}
+		if (r == 2)
+			CU_ASSERT_EQUAL(nc, 0);
+	}
+	dcg_result_free(res);
+	dcg_result_free(fine);
+	dcg_model_free(m);
+	dcg_model_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. Grid quadratures against a fine trapezoid.                        */
+
+static struct dcg_model *quad_model(double step)
+{
+	struct dcg_model *m = fx_model(3, 2, 1, 3, 1);
+	m->t1 = 2028.0;
+	m->output_step_yr = step;
+	fx_const(&m->segments[0].growth, 0.3);
+	for (size_t k = 0; k < m->K; k++)
+		m->classes[k].initial_racks = 60000.0;
+	static const double G[3][3] = {{14.0, 6.0, 10.0}, {20.0, 3.0, 8.0}, {16.0, 1.0, 2.0}};
+	for (size_t r = 0; r < 3; r++) {
+		for (size_t j = 0; j < 3; j++)
+			m->regions[r].capacity_gw[j] = G[r][j];
+		fx_const(&m->regions[r].base_growth, 0.05);
+	}
+	/* Region 2 has no corridor and too little energy: unserved. */
+	m->regions[2].base_demand_gw = 12.0;
+	m->techs[1].emission_factor = 0.01;
+	m->techs[2].emission_factor = 0.02;
+	finalize_ok(m);
+	return m;
+}
+
+static double trap(const struct dcg_model *m, const struct dcg_result *fine,
+		   enum dcg_series_id id, size_t k, size_t i0, size_t i1, double scale)
+{
+	double s = 0.0;
+	for (size_t i = i0; i < i1; i++)
+		s += 0.5 * (ser(m, fine, id, i, k) + ser(m, fine, id, i + 1, k)) *
+		     (fine->time[i + 1] - fine->time[i]);
+	return s * scale;
+}
+
+/* Solver-carried integral against the trapezoid: 1e-4 relative, with an
+ * absolute floor of 1e-9 (TWh or Mt) for series that are zero up to
+ * round-off (unserved energy where there is enough capacity). */
+static int close_q(const char *what, size_t k, double a, double b)
+{
+	if (fabs(a - b) <= 1e-4 * fabs(b) + 1e-9)
+		return 1;
+	printf("\n  %s[%zu]: solver %.12g, trapezoid %.12g (rel %.3g)", what, k, a, b,
+	       (a - b) / b);
+	return 0;
+}
+
+static void test_grid_quadratures(void)
+{
+	struct dcg_model *m = quad_model(0.5), *f = quad_model(1.0 / 512.0);
+	struct dcg_result *res = solve_ok(m), *fine = solve_ok(f);
+	size_t R = m->R, J = m->J;
+	int bad = 0;
+	CU_ASSERT(ser(m, res, DCG_SER_UNSERVED, 0, 2) > 0.5);
+	/* Cumulative series at every coarse output. */
+	for (size_t i = 1; i < res->T; i++) {
+		size_t fi = row_at(fine, res->time[i]);
+		for (size_t r = 0; r < R; r++) {
+			bad += !close_q("cum unserved", r, ser(m, res, DCG_SER_CUM_UNSERVED, i, r),
+					trap(f, fine, DCG_SER_UNSERVED, r, 0, fi, 8.76));
+			bad += !close_q("cum emissions", r, ser(m, res, DCG_SER_CUM_EMISSIONS, i, r),
+					trap(f, fine, DCG_SER_EMISSIONS, r, 0, fi, 1.0));
+		}
+	}
+	CU_ASSERT(ser(m, res, DCG_SER_CUM_UNSERVED, res->T - 1, 2) > 1.0);
+	/* Calendar-year totals. */
+	CU_ASSERT_EQUAL(res->Y, 4);
+	for (size_t yi = 0; yi < res->Y; yi++) {
+		size_t i0 = row_at(fine, res->year[yi]), i1 = row_at(fine, res->year[yi] + 1.0);
+		for (size_t r = 0; r < R; r++) {
+			size_t yr = yi * R + r;
+			bad += !close_q("annual emissions", yr, res->annual_emissions[yr],
+					trap(f, fine, DCG_SER_EMISSIONS, r, i0, i1, 1.0));
+			bad += !close_q("annual consumption", yr, res->annual_consumption[yr],
+					trap(f, fine, DCG_SER_DEMAND, r, i0, i1, 8.76));
+			bad += !close_q("annual unserved", yr, res->annual_unserved[yr],
+					trap(f, fine, DCG_SER_UNSERVED, r, i0, i1, 8.76));
+			for (size_t j = 0; j < J; j++)
+				bad += !close_q("annual generation", yr * J + j,
+						res->annual_generation[yr * J + j],
+						trap(f, fine, DCG_SER_GENERATION, r * J + j, i0, i1,
+						     8.76));
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	dcg_result_free(res);
+	dcg_result_free(fine);
+	dcg_model_free(m);
+	dcg_model_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. Linear solvers on a 30-region ring, coupled.                      */
+
+static struct dcg_model *ring30(enum dcg_linsol ls)
+{
+	size_t R = 30;
+	struct dcg_model *m = fx_model(R, 2, 1, 3, R);
+	fx_const(&m->segments[0].growth, 0.4);
+	for (size_t k = 0; k < m->K; k++)
+		m->classes[k].initial_racks = 20000.0 * (double)(k + 1);
+	for (size_t r = 0; r < R; r++) {
+		fx_const(&m->regions[r].base_growth, 0.03 + 0.015 * (double)(r % 4));
+		m->regions[r].capacity_gw[0] = 15.0 + 2.0 * (double)(r % 5);
+		m->regions[r].initial_share = (1.0 + (double)(r % 3)) / 60.0;
+		fx_const(&m->regions[r].policy_weight, 1.0);
+	}
+	m->linsol = ls;
+	m->rtol = 1e-7;
+	m->atol = 1e-7;
+	finalize_ok(m);
+	return m;
+}
+
+static void test_linear_solvers_coupled(void)
+{
+	struct dcg_model *md = ring30(DCG_LINSOL_DENSE), *mk = ring30(DCG_LINSOL_KLU),
+			 *mg = ring30(DCG_LINSOL_GMRES);
+	struct dcg_result *rd = solve_ok(md), *rk = solve_ok(mk), *rg = solve_ok(mg);
+	CU_ASSERT_STRING_EQUAL(rd->stats.linear_solver, "dense");
+	CU_ASSERT_STRING_EQUAL(rk->stats.linear_solver, "klu");
+	CU_ASSERT_STRING_EQUAL(rg->stats.linear_solver, "gmres");
+	/* The ring is really coupled: gates and prices vary. */
+	double gmin = 1.0, pmax = 1.0;
+	size_t last = rd->T - 1;
+	for (size_t r = 0; r < md->R; r++) {
+		gmin = fmin(gmin, ser(md, rd, DCG_SER_CONNECTION_GATE, last, r));
+		pmax = fmax(pmax, ser(md, rd, DCG_SER_PRICE_INDEX, last, r));
+	}
+	CU_ASSERT(gmin < 0.9 && pmax > 1.1);
+	double ek = 0.0, eg = 0.0;
+	for (size_t i = 0; i < rd->n; i++) {
+		double a = yat(rd, last, i), s = fmax(fabs(a), 1e-6);
+		ek = fmax(ek, fabs(yat(rk, last, i) - a) / s);
+		eg = fmax(eg, fabs(yat(rg, last, i) - a) / s);
+	}
+	if (ek >= 1e-4 || eg >= 1e-4)
+		printf("\n  klu %g gmres %g", ek, eg);
+	CU_ASSERT(ek < 1e-4);
+	CU_ASSERT(eg < 1e-4);
+	dcg_result_free(rd);
+	dcg_result_free(rk);
+	dcg_result_free(rg);
+	dcg_model_free(md);
+	dcg_model_free(mk);
+	dcg_model_free(mg);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("grid", NULL, NULL);
+	CU_add_test(s, "corridors conserve power, respect ratings, flow downhill",
+		    test_corridor_conservation);
+	CU_add_test(s, "two-region equilibrium by hand", test_two_region_equilibrium);
+	CU_add_test(s, "dispatch by hand", test_dispatch_by_hand);
+	CU_add_test(s, "steady state with gate and price active", test_steady_with_feedbacks);
+	CU_add_test(s, "steady state with unequal regions", test_steady_unequal_regions);
+	CU_add_test(s, "faster base growth: lower margin, fewer racks", test_faster_base_growth);
+	CU_add_test(s, "margin falls with base growth", test_margin_falls_with_base_growth);
+	CU_add_test(s, "slower generation build gates orders", test_slower_build);
+	CU_add_test(s, "removing a corridor lowers the importer's margin",
+		    test_corridor_removed);
+	CU_add_test(s, "gate off: gate is exactly 1", test_gate_off);
+	CU_add_test(s, "price growth off: logistic demand", test_price_growth_off);
+	CU_add_test(s, "price share off: shares follow weights", test_price_share_off);
+	CU_add_test(s, "all feedbacks off equals no grid", test_all_feedbacks_off_equals_no_grid);
+	CU_add_test(s, "reserve events against dense output", test_events);
+	CU_add_test(s, "grid quadratures against a fine trapezoid", test_grid_quadratures);
+	CU_add_test(s, "dense, KLU and GMRES agree on a coupled ring",
+		    test_linear_solvers_coupled);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
