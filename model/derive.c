@@ -47,7 +47,7 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 		if ((o = out[DCG_SER_STANDARD_RACKS]))
 			o[r] = w_mw * 1000.0 / DCG_STANDARD_RACK_KW;
 		if ((o = out[DCG_SER_DEMAND_SHARE]))
-			o[r] = y[dcg_ix_share(l, r)];
+			o[r] = y[dcg_ix_share(l, r)] * w->share_scale;
 		if ((o = out[DCG_SER_CUM_DC_ENERGY]))
 			o[r] = q[r * l->q_region_size + l->q_dc_energy];
 	}

@@ -29,6 +29,7 @@ struct dcg_work {
 	/* per region: dispatch totals */
 	double *unserved, *emis;
 	double price_nat;
+	double share_scale; /* 1 / sum of the share states */
 };
 
 /* Evaluates everything but the dispatch at (t, y); fills ydot if non-NULL. */

@@ -220,6 +220,15 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 			ydot[dcg_ix_D(l, s)] = w->dD[s];
 	}
 
+	/* Shares act normalised, sigma/sum(sigma): sum(dsigma/dt) = 0 holds
+	 * analytically, but an inexact linear solve (GMRES, or Newton with the
+	 * approximate sparse Jacobian) lets the states' sum drift by the
+	 * solver tolerance; the normalised shares sum to 1 to round-off. */
+	double ssum = 0.0;
+	for (size_t r = 0; r < R; r++)
+		ssum += y[dcg_ix_share(l, r)];
+	w->share_scale = ssum > 0.0 ? 1.0 / ssum : 0.0;
+
 	/* Regional shares relax toward policy weights tilted by price. */
 	double eta = gp->price_share_enabled && m->grid_enabled
 			     ? gp->share_price_elasticity
@@ -238,13 +247,13 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 			double target = asum > 0.0 ? w->attract[r] / asum
 						   : 1.0 / (double)R;
 			ydot[dcg_ix_share(l, r)] =
-				(target - y[dcg_ix_share(l, r)]) /
+				(target - y[dcg_ix_share(l, r)] * w->share_scale) /
 				gp->share_time_yr;
 		}
 
 	/* Stock management: replacement, growth and the capacity gap. */
 	for (size_t r = 0; r < R; r++) {
-		double sigma = y[dcg_ix_share(l, r)];
+		double sigma = y[dcg_ix_share(l, r)] * w->share_scale;
 		for (size_t s = 0; s < S; s++) {
 			w->repl[r * S + s] = 0.0;
 			w->gap[r * S + s] = 0.0;
@@ -270,7 +279,7 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		for (size_t k = 0; k < K; k++) {
 			const struct dcg_class *c = &m->classes[k];
 			size_t s = c->segment, rs = r * S + s;
-			double sigma_d = y[dcg_ix_share(l, r)] *
+			double sigma_d = y[dcg_ix_share(l, r)] * w->share_scale *
 					 y[dcg_ix_D(l, s)];
 			double sgap = DCG_SMOOTH_REL * fmax(sigma_d, 1e-9);
 			double want = w->repl[rs] +

@@ -25,9 +25,11 @@
 #include "jacobian.h"
 
 /* Above this many states the dense direct solver (O(n^3) per factorisation,
- * n right-hand sides per Jacobian) loses to the coloured sparse ones; see
- * docs/model.md and bench/. */
-#define DCG_DENSE_MAX_STATES 400
+ * n right-hand sides per Jacobian) loses to GMRES with the block-Jacobi
+ * preconditioner, which bench/bench_solvers measured faster from 87 states
+ * up (docs/model.md, "Solver choice"). Tiny models keep the dense solver,
+ * the most robust. */
+#define DCG_DENSE_MAX_STATES 60
 
 struct solve_ctx {
 	const struct dcg_model *m;
