@@ -269,6 +269,29 @@ static void test_variants_directions(void)
 	CU_ASSERT(g.ai_racks < b.ai_racks && g.twh30 < b.twh30);
 }
 
+/* The example outside China runs and lands in LBNL's published ranges:
+ * 176 TWh in 2023, 325-580 TWh in 2028. */
+static void test_us_example(void)
+{
+	struct dcg_model *m = NULL;
+	struct dcg_result *r = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL_FATAL(dcg_config_load_file("../inputs/scenarios/us-balancing-areas.cfg",
+						   NULL, 0, &m, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(dcg_solve(m, NULL, &r, &err), 0);
+	double e24 = 0.0, e28 = 0.0;
+	for (size_t q = 0; q < m->R; q++) {
+		e24 += r->annual_dc_energy[0 * m->R + q];
+		e28 += r->annual_dc_energy[4 * m->R + q];
+	}
+	CU_ASSERT_EQUAL(r->year[4], 2028.0);
+	CU_ASSERT(e24 > 176.0 && e24 < 230.0);
+	CU_ASSERT(e28 >= 325.0 && e28 <= 580.0);
+	CU_ASSERT(r->n_events >= 1);
+	dcg_result_free(r);
+	dcg_model_free(m);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -282,6 +305,7 @@ int main(void)
 	CU_add_test(s, "import stop", test_import_stop);
 	CU_add_test(s, "invariants", test_invariants);
 	CU_add_test(s, "variants differ in the expected directions", test_variants_directions);
+	CU_add_test(s, "US example in LBNL's ranges", test_us_example);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
