@@ -3,6 +3,7 @@
 #ifndef DCGRID_TESTS_FIXTURE_H
 #define DCGRID_TESTS_FIXTURE_H
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -117,6 +118,20 @@ static inline struct dcg_model *fx_model(size_t R, size_t K, size_t S,
 	if (dcg_model_finalize(m, NULL))
 		abort();
 	return m;
+}
+
+/* Largest relative difference between the final states of two results of
+ * one model (denominators floored at 1e-6), for solver comparisons. */
+static inline double fx_final_rel_diff(const struct dcg_result *a,
+				       const struct dcg_result *b)
+{
+	double worst = 0.0;
+	const double *ya = &a->y[(a->T - 1) * a->n], *yb = &b->y[(b->T - 1) * b->n];
+	for (size_t i = 0; i < a->n; i++) {
+		double d = fabs(yb[i] - ya[i]) / fmax(fabs(ya[i]), 1e-6);
+		worst = d > worst ? d : worst;
+	}
+	return worst;
 }
 
 #endif
