@@ -86,4 +86,53 @@ int dcg__cmd_run(int argc, char **argv);
 int dcg__cmd_check(int argc, char **argv);
 int dcg__cmd_config(int argc, char **argv);
 
+/* dcgrid synth (app/cmd_synth.c) and dcgrid config --json
+ * (app/cmd_dump_json.c). */
+void dcg__help_synth(FILE *f);
+void dcg__help_dump_json(FILE *f);
+int dcg__cmd_synth(int argc, char **argv);
+int dcg__cmd_dump_json(int argc, char **argv);
+
+/* Reading result files (app/cmd_info.c, cmd_export.c, cmd_compare.c,
+ * cmd_rerun.c), on top of dcgrid/h5read.h. */
+void dcg__help_info(FILE *f);
+void dcg__help_export(FILE *f);
+void dcg__help_compare(FILE *f);
+void dcg__help_rerun(FILE *f);
+int dcg__cmd_info(int argc, char **argv);
+int dcg__cmd_export(int argc, char **argv);
+int dcg__cmd_compare(int argc, char **argv);
+int dcg__cmd_rerun(int argc, char **argv);
+
+struct dcg_h5_figures;
+/* Prints the key figures of n files (1 or 2; with 2 also B - A and the
+ * relative change) under column headings names[i]. */
+void dcg__figures_print(FILE *f, const struct dcg_h5_figures *fig, size_t n,
+			const char *const *names);
+
+/* Parses a --year value for command cmd into *ret_year; returns 0 or,
+ * after printing the usage error, DCG_EXIT_USAGE. */
+int dcg__parse_year(const char *cmd, const char *arg, double *ret_year);
+
+/* dcgrid calibrate (app/cmd_calibrate.c). */
+void dcg__help_calibrate(FILE *f);
+int dcg__cmd_calibrate(int argc, char **argv);
+/* dcgrid study (app/cmd_study.c). */
+void dcg__help_study(FILE *f);
+int dcg__cmd_study(int argc, char **argv);
+
+/* dcgrid run --json and --sensitivity (app/json.c). */
+struct dcg_sensitivity;
+void dcg__json_run(FILE *f, const struct dcg_model *m,
+		   const struct dcg_result *res, const char *output,
+		   const struct dcg_sensitivity *sens);
+/* Checks "p1,p2,..." against m before the solve. */
+int dcg__check_sensitivity(const char *list, const struct dcg_model *m,
+			   struct dcg_error *err);
+/* Solves with forward sensitivities and adds /sensitivity to output. */
+int dcg__run_sensitivity(const char *list, const struct dcg_model *m,
+			 const char *output, struct dcg_sensitivity **ret,
+			 struct dcg_error *err);
+void dcg__sensitivity_print(FILE *f, const struct dcg_sensitivity *s);
+
 #endif

@@ -20,6 +20,12 @@ int dcg__cmd_config(int argc, char **argv)
 	bool keys = false;
 	int c;
 
+	/* `config --json [CONFIG] [--set ...]` prints the resolved model as
+	 * JSON (app/cmd_dump_json.c). */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return dcg__cmd_dump_json(argc, argv);
+
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":kh", longopts, NULL)) != -1) {
 		switch (c) {

@@ -5,18 +5,24 @@
  * exits with status 1; the HDF5 writer refuses to replace an existing file
  * unless --force (status 2). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "dcgrid/sensitivity.h"
+#include "signals.h"
 
 struct run_args {
 	const char *config;  /* NULL: built-in scenario */
 	const char *output;  /* NULL: <scenario>.h5 */
 	bool force, quiet;
 	struct dcg__sets sets;
+	const char *sensitivity; /* --sensitivity p1,p2,...: CVODES forward */
+	bool json;               /* --json: machine-readable summary */
 };
 
 /* Returns -1 to go on, or the exit status to leave with. */
@@ -28,6 +34,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "sensitivity", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -60,6 +68,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'h':
 			dcg__help_run(stdout);
 			return DCG_EXIT_OK;
+		case 'S':
+			a->sensitivity = optarg;
+			break;
+		case 'J':
+			/* JSON replaces the table and the progress bar. */
+			a->json = true;
+			a->quiet = true;
+			break;
 		default:
 			return dcg__option_error("run", c, argv, longopts);
 		}
@@ -73,6 +89,48 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return -1;
 }
 
+/* The output's folder must exist and be writable: found out before the
+ * solve, not after it. */
+static int check_output_folder(const char *output, struct dcg_error *err)
+{
+	const char *slash = strrchr(output, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s",
+			 slash == output ? 1 : (int)(slash - output), output);
+	if (stat(dir, &st) != 0)
+		return dcg_error_set(err, DCG_EUSAGE,
+				     "cannot write %s: the folder %s does not "
+				     "exist",
+				     output, dir);
+	if (!S_ISDIR(st.st_mode))
+		return dcg_error_set(err, DCG_EUSAGE,
+				     "cannot write %s: %s is not a folder",
+				     output, dir);
+	if (access(dir, W_OK | X_OK) != 0)
+		return dcg_error_set(err, DCG_EUSAGE,
+				     "cannot write %s: the folder %s is not "
+				     "writable",
+				     output, dir);
+	return 0;
+}
+
+/* 128 + the signal number, as a shell reports a process it killed. */
+static int interrupted(int sig, const struct dcg_error *solve_err,
+		       const char *output)
+{
+	fprintf(stderr, "dcgrid: %s: %s; nothing was written to %s\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM",
+		solve_err->status == DCG_EINTERRUPTED ? solve_err->msg
+						      : "interrupted",
+		output);
+	return 128 + sig;
+}
+
 int dcg__cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -81,6 +139,7 @@ int dcg__cmd_run(int argc, char **argv)
 	struct dcg_result *res = NULL;
 	struct dcg_error solve_err = { 0 };
 	struct dcg__progress progress;
+	struct dcg_sensitivity *sens = NULL;
 	char *config_text = NULL, *default_output = NULL;
 	const char *output = NULL;
 	int exit_status = parse_args(argc, argv, &a);
@@ -115,6 +174,18 @@ int dcg__cmd_run(int argc, char **argv)
 		goto finish;
 	}
 
+	if ((rc = check_output_folder(output, &err)) < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+
+	/* Parameter paths are checked before the solve, not after it. */
+	if (a.sensitivity &&
+	    (rc = dcg__check_sensitivity(a.sensitivity, m, &err)) < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+
 	rc = dcg_config_dump(m, &config_text, &err);
 	if (rc < 0) {
 		exit_status = dcg__report(rc, &err);
@@ -125,9 +196,22 @@ int dcg__cmd_run(int argc, char **argv)
 	struct dcg_solve_opts opts = {
 		.progress = dcg__progress_cb,
 		.progress_ctx = &progress,
+		.should_stop = dcg__signals_should_stop,
 	};
+	if (dcg__signals_install() < 0) {
+		perror("dcgrid: cannot install signal handlers");
+		exit_status = DCG_EXIT_FAILURE;
+		goto finish;
+	}
 	solve_rc = dcg_solve(m, &opts, &res, &solve_err);
 	dcg__progress_finish(&progress);
+	if (solve_rc == DCG_EINTERRUPTED || dcg__signals_caught()) {
+		/* Stopped on request: a partial result would pass for an
+		 * answer, so nothing is written. */
+		exit_status = interrupted(dcg__signals_caught(), &solve_err,
+					  output);
+		goto finish;
+	}
 	if (solve_rc < 0 && !(solve_rc == DCG_ESOLVER && res)) {
 		exit_status = dcg__report(solve_rc, &solve_err);
 		goto finish;
@@ -141,8 +225,18 @@ int dcg__cmd_run(int argc, char **argv)
 		goto finish;
 	}
 
+	if (a.sensitivity && solve_rc == 0 &&
+	    (rc = dcg__run_sensitivity(a.sensitivity, m, output, &sens, &err)) < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+	if (a.json)
+		dcg__json_run(stdout, m, res, output, sens);
+
 	if (!a.quiet)
 		dcg__summary_print(stdout, m, res);
+	if (!a.quiet && sens)
+		dcg__sensitivity_print(stdout, sens);
 
 	if (solve_rc < 0) {
 		fflush(stdout);
@@ -160,6 +254,7 @@ int dcg__cmd_run(int argc, char **argv)
 	exit_status = DCG_EXIT_OK;
 
 finish:
+	dcg_sensitivity_free(sens);
 	dcg_result_free(res);
 	free(config_text);
 	free(default_output);

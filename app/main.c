@@ -16,6 +16,7 @@ int dcg__exit_status(int status)
 	case DCG_ECONFIG:
 	case DCG_EUSAGE:
 	case DCG_EEXIST:
+	case DCG_ELIMIT: /* a request too large for this machine */
 		return DCG_EXIT_USAGE;
 	default:
 		return DCG_EXIT_FAILURE;
@@ -95,6 +96,17 @@ void dcg__help_main(FILE *f)
 	      "  check CONFIG     validate a scenario file without solving it\n"
 	      "  config [--keys]  print the built-in scenario as a config file, or\n"
 	      "                   with --keys a reference of every setting\n"
+	      "                   (--json [CONFIG]: the resolved model as JSON)\n"
+	      "  synth            print a synthetic scenario (--regions N [--seed S])\n"
+	      "  info FILE.h5     describe a result file: provenance, datasets, figures\n"
+	      "  export FILE.h5 --csv DIR\n"
+	      "                   write a result as tidy CSV files\n"
+	      "  compare A.h5 B.h5\n"
+	      "                   key figures of two results side by side\n"
+	      "  rerun FILE.h5    re-run the config stored in a result and check\n"
+	      "                   that every dataset is reproduced bit for bit\n"
+	      "  study STUDY.cfg  run a sensitivity study (sweeps, Monte Carlo, Sobol,\n"
+	      "                   Morris) and write the ensemble to HDF5\n"
 	      "  help [COMMAND]   show help for a command\n"
 	      "\n"
 	      "Options:\n"
@@ -129,6 +141,13 @@ void dcg__help_run(FILE *f)
 	      "                       --set horizon.end=2036 --set hardware.[1].life_yr=6\n"
 	      "  -f, --force          replace an existing output file\n"
 	      "  -q, --quiet          print nothing but errors (no progress bar, no table)\n"
+	      "      --sensitivity P1,P2,...\n"
+	      "                       also store d(output)/d(parameter) and elasticities\n"
+	      "                       of the main series (CVODES forward sensitivities)\n"
+	      "                       for these parameter paths, e.g.\n"
+	      "                       --sensitivity segments.[1].growth.value.[0],hardware.[1].life_yr\n"
+	      "      --json           print a machine-readable summary (JSON) instead\n"
+	      "                       of the table\n"
 	      "  -h, --help           show this help and exit\n"
 	      "\n"
 	      "If the solver fails part-way, the partial result is still written (root\n"
@@ -153,6 +172,7 @@ void dcg__help_check(FILE *f)
 void dcg__help_config(FILE *f)
 {
 	fputs("Usage: dcgrid config [--keys]\n"
+	      "       dcgrid config --json [CONFIG] [--set KEY=VALUE]...\n"
 	      "\n"
 	      "Prints the built-in scenario as a commented config file, a starting\n"
 	      "point for scenarios of your own:  dcgrid config > my.cfg\n"
@@ -160,6 +180,8 @@ void dcg__help_config(FILE *f)
 	      "Options:\n"
 	      "  -k, --keys   print a reference of every setting instead (path, type,\n"
 	      "               range, unit, default, description; Markdown)\n"
+	      "  --json       print the resolved model of CONFIG (default: the\n"
+	      "               built-in scenario) after --set overrides as JSON\n"
 	      "  -h, --help   show this help and exit\n",
 	      f);
 }
@@ -174,6 +196,13 @@ static const struct command commands[] = {
 	{ "run", dcg__cmd_run, dcg__help_run },
 	{ "check", dcg__cmd_check, dcg__help_check },
 	{ "config", dcg__cmd_config, dcg__help_config },
+	{ "study", dcg__cmd_study, dcg__help_study },
+	{ "info", dcg__cmd_info, dcg__help_info },
+	{ "export", dcg__cmd_export, dcg__help_export },
+	{ "compare", dcg__cmd_compare, dcg__help_compare },
+	{ "rerun", dcg__cmd_rerun, dcg__help_rerun },
+	{ "synth", dcg__cmd_synth, dcg__help_synth },
+	{ "calibrate", dcg__cmd_calibrate, dcg__help_calibrate },
 };
 
 static const struct command *find_command(const char *name)

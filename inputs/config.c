@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "dcgrid/config.h"
 #include "params.h"
@@ -43,6 +45,9 @@ struct load {
 static int convert_section(struct load *ld, const struct dcg__section *sec,
 			   const config_setting_t *grp, size_t index,
 			   const char *path);
+static int prescan(const char *text, size_t len, char *why, size_t size,
+		   unsigned *ret_line);
+static size_t utf8_seq(const unsigned char *s, size_t n);
 
 /* ---- messages ----------------------------------------------------------- */
 
@@ -85,7 +90,10 @@ static int fail(struct load *ld, const config_setting_t *s, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return dcg_error_set(ld->err, DCG_ECONFIG, "%s: %s", loc, msg);
+	/* DCG_ECONFIG itself rather than dcg_error_set's return, so that the
+	 * static analyser sees every caller's error path as non-zero. */
+	(void)dcg_error_set(ld->err, DCG_ECONFIG, "%s: %s", loc, msg);
+	return DCG_ECONFIG;
 }
 
 static int oom(struct load *ld)
@@ -1129,6 +1137,11 @@ static int check_model(struct load *ld)
 static int convert(struct load *ld)
 {
 	const config_setting_t *root = config_root_setting(ld->cfg);
+	if (config_setting_length(root) == 0)
+		return fail(ld, NULL,
+			    "holds no settings (expected a scenario; "
+			    "`dcgrid config` prints a complete one to start "
+			    "from)");
 	int rc = check_keys(ld, &dcg__root, root, "");
 	if (rc)
 		return rc;
@@ -1149,12 +1162,30 @@ static int set_fail(struct load *ld, const char *arg, const char *fmt, ...)
 
 static int set_fail(struct load *ld, const char *arg, const char *fmt, ...)
 {
-	char msg[DCG_ERROR_MSG_MAX];
+	char msg[DCG_ERROR_MSG_MAX], shown[400];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return dcg_error_set(ld->err, DCG_ECONFIG, "--set %s: %s", arg, msg);
+	/* The argument as typed, but bytes that are not UTF-8 or are control
+	 * characters as \xNN, so that the message itself is clean text. */
+	size_t n = 0, len = strlen(arg);
+	for (size_t i = 0; i < len && n + 8 < sizeof shown;) {
+		const unsigned char *c = (const unsigned char *)arg + i;
+		size_t k = utf8_seq(c, len - i);
+		if (k == 0 || *c < 0x20 || *c == 0x7f) {
+			n += (size_t)snprintf(shown + n, sizeof shown - n,
+					      "\\x%02X", *c);
+			i++;
+		} else {
+			memcpy(shown + n, c, k);
+			n += k;
+			i += k;
+		}
+	}
+	shown[n] = '\0';
+	(void)dcg_error_set(ld->err, DCG_ECONFIG, "--set %s: %s", shown, msg);
+	return DCG_ECONFIG;
 }
 
 /* Deep copy of src under parent (name NULL inside lists and arrays). The
@@ -1309,6 +1340,14 @@ static int apply_set(struct load *ld, config_t *cfg, const char *arg)
 		goto finish;
 	}
 
+	{
+		char why[400];
+		unsigned line;
+		if (prescan(value, strlen(value), why, sizeof why, &line)) {
+			rc = set_fail(ld, arg, "%s", why);
+			goto finish;
+		}
+	}
 	/* The value is read by libconfig itself, as the right-hand side of a
 	 * one-line file, so it has exactly the syntax of the file. */
 	size_t tl = strlen(value) + 16;
@@ -1322,6 +1361,17 @@ static int apply_set(struct load *ld, config_t *cfg, const char *arg)
 	if (config_read_string(&vc, text) &&
 	    config_setting_length(config_root_setting(&vc)) == 1)
 		val = config_setting_get_member(config_root_setting(&vc), "x");
+	if (!val && ((value[0] >= 'A' && value[0] <= 'Z') ||
+		     (value[0] >= 'a' && value[0] <= 'z')) &&
+	    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+				  "vwxyz0123456789._-") == strlen(value)) {
+		/* The commonest slip: a string without its quotes. */
+		rc = set_fail(ld, arg,
+			      "cannot read the value %s (a string needs double "
+			      "quotes: --set '%s=\"%s\"')",
+			      value, path, value);
+		goto finish;
+	}
 	if (!val) {
 		rc = set_fail(ld, arg,
 			      "cannot read the value %s (expected a number, "
@@ -1506,6 +1556,116 @@ finish:
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* ---- memory --------------------------------------------------------------- */
+
+/* "1.5 GiB" */
+static void fmt_bytes(char *buf, size_t size, double b)
+{
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB",
+					   "PiB"};
+	int u = 0;
+	while (b >= 1024.0 && u < 5) {
+		b /= 1024.0;
+		u++;
+	}
+	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+/* The memory a run may use, in bytes: DCGRID_MEMORY_LIMIT (a number of
+ * bytes with an optional K, M, G or T suffix, powers of 1024; "none" for
+ * no limit), else half the physical memory, and never more than the
+ * address-space limit (ulimit -v). A limit refused up front is a message;
+ * one hit part-way through a run is an out-of-memory kill or a failed
+ * malloc after minutes of work. */
+static int memory_limit(double *ret, struct dcg_error *err)
+{
+	const char *env = getenv("DCGRID_MEMORY_LIMIT");
+	double limit = HUGE_VAL;
+	if (env && *env) {
+		if (strcmp(env, "none") == 0) {
+			*ret = HUGE_VAL;
+			return 0;
+		}
+		char *end;
+		errno = 0;
+		double v = strtod(env, &end);
+		double f = 1.0;
+		switch (*end) {
+		case 'k': case 'K': f = 1024.0; end++; break;
+		case 'm': case 'M': f = 1048576.0; end++; break;
+		case 'g': case 'G': f = 1073741824.0; end++; break;
+		case 't': case 'T': f = 1099511627776.0; end++; break;
+		default: break;
+		}
+		if (f > 1.0 && (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0))
+			end += strlen(end);
+		if (end == env || *end || errno || !(v > 0.0) || !isfinite(v))
+			return dcg_error_set(err, DCG_EUSAGE,
+					     "DCGRID_MEMORY_LIMIT = \"%s\" is not "
+					     "a size (expected e.g. 8GiB, 512M, "
+					     "a number of bytes, or none)",
+					     env);
+		*ret = v * f;
+		return 0;
+	}
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+	if (pages > 0 && page > 0)
+		limit = 0.5 * (double)pages * (double)page;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		limit = fmin(limit, 0.8 * (double)rl.rlim_cur);
+	*ret = limit;
+	return 0;
+}
+
+/* Refuses a model whose run would not fit in memory, before anything
+ * large is allocated: the result (every state, quadrature and derived
+ * series at every output time) is held twice at the end, as arrays and as
+ * the in-memory HDF5 image, and a dense linear solver holds an n x n
+ * matrix. The model arrays themselves grow with the scenario file, which
+ * is capped (MAX_CONFIG_BYTES). */
+static int check_memory(struct load *ld)
+{
+	const struct dcg_model *m = ld->m;
+	double limit = HUGE_VAL;
+	int rc = memory_limit(&limit, ld->err);
+	if (rc)
+		return rc;
+	double T = floor((m->t1 - m->t0) / m->output_step_yr + 1e-9) + 2;
+	double row = 1.0 + (double)m->layout.n + (double)m->layout.nq;
+	for (int id = 0; id < DCG_SER_COUNT; id++)
+		row += (double)dcg_series_width(m, (enum dcg_series_id)id);
+	double result = 8.0 * T * row * 2.0;
+	double n = (double)m->layout.n;
+	bool dense = m->linsol == DCG_LINSOL_DENSE ||
+		     (m->linsol == DCG_LINSOL_AUTO && n <= 60.0);
+	double solver = dense ? 8.0 * n * n * 2.0
+			      : 8.0 * n * (double)(m->layout.region_size +
+						   (m->layout.n - m->layout.nat) +
+						   16);
+	if (result + solver <= limit)
+		return 0;
+	char need[32], lim[32];
+	fmt_bytes(lim, sizeof lim, limit);
+	const char *how = getenv("DCGRID_MEMORY_LIMIT")
+		? " (from DCGRID_MEMORY_LIMIT)"
+		: " (half the physical memory; set DCGRID_MEMORY_LIMIT to "
+		  "change it)";
+	if (solver > result) {
+		fmt_bytes(need, sizeof need, solver);
+		return dcg_error_set(ld->err, DCG_ELIMIT,
+				     "%s: solver.linear_solver = \"dense\" with "
+				     "%zu states needs %s for its matrix (use "
+				     "\"klu\" or \"gmres\"); the limit is %s%s",
+				     ld->origin, m->layout.n, need, lim, how);
+	}
+	fmt_bytes(need, sizeof need, result + solver);
+	return dcg_error_set(ld->err, DCG_ELIMIT,
+			     "%s: %zu regions x %.0f output times (%.0f values "
+			     "each) need %s for the result; the limit is %s%s",
+			     ld->origin, m->R, T - 1.0, row, need, lim, how);
+}
+
 static int load_tree(config_t *cfg, const char *origin,
 		     const char *const *sets, size_t nsets,
 		     struct dcg_model **ret_model, struct dcg_error *err)
@@ -1522,6 +1682,8 @@ static int load_tree(config_t *cfg, const char *origin,
 		rc = convert(&ld);
 	if (rc == 0)
 		rc = dcg_model_finalize(ld.m, err);
+	if (rc == 0)
+		rc = check_memory(&ld);
 	if (rc == 0) {
 		*ret_model = ld.m;
 		ld.m = NULL;
@@ -1530,16 +1692,284 @@ static int load_tree(config_t *cfg, const char *origin,
 	return rc;
 }
 
+/* ---- raw text ----------------------------------------------------------- */
+
+/* Scenario files are small; a larger one is a mistake (a result or a data
+ * dump passed as CONFIG), refused before libconfig builds a tree of it. */
+#define MAX_CONFIG_BYTES ((size_t)64 << 20)
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	if (len == 0 || s[0] > 0xf4 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*';
+}
+
+/* Checks what libconfig 1.5 would accept silently or report badly: bytes
+ * that are not UTF-8 (names and text go into the HDF5 file as UTF-8), NUL
+ * bytes, and integer literals beyond 32 bits, which libconfig truncates
+ * without a word (10000000000 becomes 1410065408). Comments and strings are
+ * skipped for the integer check. Returns 0, or -1 with the reason in why
+ * and the 1-based line in *ret_line. */
+static int prescan(const char *text, size_t len, char *why, size_t size,
+		   unsigned *ret_line)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned line = 1;
+	size_t col0 = 0; /* offset of the current line's first byte */
+
+	for (size_t i = 0; i < len;) {
+		if (s[i] == '\n') {
+			line++;
+			col0 = ++i;
+			continue;
+		}
+		if (s[i] == '\0') {
+			*ret_line = line;
+			snprintf(why, size,
+				 "a NUL byte at column %zu (a scenario is "
+				 "text; is this a binary file?)",
+				 i - col0 + 1);
+			return -1;
+		}
+		size_t k = utf8_seq(s + i, len - i);
+		if (k == 0) {
+			*ret_line = line;
+			snprintf(why, size,
+				 "byte 0x%02X at column %zu is not UTF-8 "
+				 "(dcgrid reads scenarios as UTF-8; save the "
+				 "file in that encoding)",
+				 s[i], i - col0 + 1);
+			return -1;
+		}
+		if (k > 1) {
+			i += k;
+			continue;
+		}
+		char c = (char)s[i];
+		if (c == '#' || (c == '/' && i + 1 < len && s[i + 1] == '/')) {
+			/* A comment to the end of the line (its bytes are
+			 * still checked for UTF-8 as the loop goes on). */
+			while (i < len && s[i] != '\n') {
+				size_t m = utf8_seq(s + i, len - i);
+				if (m == 0 || s[i] == '\0')
+					break;
+				i += m;
+			}
+			continue;
+		}
+		if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+			i += 2;
+			while (i + 1 < len && !(s[i] == '*' && s[i + 1] == '/')) {
+				if (s[i] == '\n') {
+					line++;
+					col0 = i + 1;
+				}
+				if (s[i] == '\0' || utf8_seq(s + i, len - i) == 0)
+					break;
+				i++;
+			}
+			if (i + 1 < len && s[i] == '*')
+				i += 2;
+			continue;
+		}
+		if (c == '"') {
+			for (i++; i < len && s[i] != '"' && s[i] != '\n'; i++) {
+				if (s[i] == '\\' && i + 1 < len && s[i + 1] != '\n')
+					i++;
+				if (s[i] == '\0' || utf8_seq(s + i, len - i) == 0)
+					break;
+			}
+			if (i < len && s[i] == '"')
+				i++;
+			continue;
+		}
+		if (name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
+			while (i < len && name_char((char)s[i]))
+				i++;
+			continue;
+		}
+		if ((c >= '0' && c <= '9') ||
+		    ((c == '-' || c == '+') && i + 1 < len && s[i + 1] >= '0' &&
+		     s[i + 1] <= '9')) {
+			size_t b = i;
+			i++;
+			while (i < len && (name_char((char)s[i]) || s[i] == '.' ||
+					   ((s[i] == '-' || s[i] == '+') &&
+					    (s[i - 1] == 'e' || s[i - 1] == 'E'))))
+				i++;
+			char tok[80];
+			size_t tl = i - b < sizeof tok - 1 ? i - b : sizeof tok - 1;
+			memcpy(tok, text + b, tl);
+			tok[tl] = '\0';
+			bool hex = strpbrk(tok, "xX") != NULL;
+			if (strchr(tok, 'L') || (!hex && strpbrk(tok, ".eE")))
+				continue; /* a float, or a 64-bit integer */
+			errno = 0;
+			char *end;
+			long long v = hex ? (long long)strtoull(tok, &end, 16)
+					  : strtoll(tok, &end, 10);
+			if (*end != '\0')
+				continue; /* not a number: libconfig says so */
+			if (errno == ERANGE || v > 2147483647LL ||
+			    v < -2147483648LL) {
+				*ret_line = line;
+				snprintf(why, size,
+					 "the integer %s does not fit in 32 bits "
+					 "(libconfig would silently truncate it; "
+					 "write it as a number with a decimal "
+					 "point, e.g. %s.0)",
+					 tok, tok);
+				return -1;
+			}
+			continue;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* Line `line` (1-based) of text, trimmed, with control bytes shown as
+ * \xNN and cut at 80 characters; "" when there is no such line. */
+static void line_text(const char *text, unsigned line, char *buf,
+		      size_t size)
+{
+	const char *p = text;
+	buf[0] = '\0';
+	for (unsigned l = 1; p && l < line; l++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = 0, shown = 0;
+	for (; *p && *p != '\n' && *p != '\r' && n + 5 < size; p++) {
+		if (shown++ == 80) {
+			n += (size_t)snprintf(buf + n, size - n, "...");
+			break;
+		}
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f)
+			n += (size_t)snprintf(buf + n, size - n, "\\x%02X", c);
+		else
+			buf[n++] = (char)c;
+	}
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		n--;
+	buf[n] = '\0';
+}
+
+/* libconfig's parse errors are terse ("syntax error"): the text of the
+ * line (when the error is in text we hold) shows what it means. */
 static int syntax_error(const config_t *cfg, const char *origin,
-			struct dcg_error *err)
+			const char *text, struct dcg_error *err)
 {
 	const char *file = config_error_file(cfg) ? config_error_file(cfg)
 						  : origin;
+	const char *what = config_error_text(cfg);
+	int line = config_error_line(cfg);
 	if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
 		return dcg_error_set(err, DCG_EIO, "%s: cannot read: %s", file,
-				     config_error_text(cfg));
-	return dcg_error_set(err, DCG_ECONFIG, "%s:%d: %s", file,
-			     config_error_line(cfg), config_error_text(cfg));
+				     what);
+	char shown[128] = "";
+	if (text && strcmp(file, origin) == 0 && line > 0)
+		line_text(text, (unsigned)line, shown, sizeof shown);
+	if (strstr(what, "nesting too deep"))
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s:%d: %s (does an @include include "
+				     "itself, directly or through other "
+				     "files?)",
+				     file, line, what);
+	if (shown[0])
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s:%d: %s (the line reads: %s)", file,
+				     line, what, shown);
+	if (text && strcmp(file, origin) == 0)
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s:%d: %s (at the end of the file: is a "
+				     "closing }, ) or ] or a quote missing?)",
+				     file, line, what);
+	return dcg_error_set(err, DCG_ECONFIG, "%s:%d: %s", file, line, what);
+}
+
+/* Reads a scenario file whole, for the checks above and the text of
+ * syntax errors. Caller frees *ret_text. */
+static int read_text(const char *path, char **ret_text, size_t *ret_len,
+		     struct dcg_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return dcg_error_set(err, DCG_EIO, "%s: cannot open: %s", path,
+				     strerror(errno));
+	size_t cap = 1 << 14, len = 0;
+	char *buf = malloc(cap);
+	int rc = 0;
+	if (!buf) {
+		rc = dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
+		goto finish;
+	}
+	for (;;) {
+		if (cap - len < 2) {
+			char *b = realloc(buf, 2 * cap);
+			if (!b) {
+				rc = dcg_error_set(err, DCG_ENOMEM,
+						   "%s: out of memory", path);
+				goto finish;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+		if (len > MAX_CONFIG_BYTES) {
+			rc = dcg_error_set(err, DCG_ECONFIG,
+					   "%s: is larger than %zu MiB (a scenario "
+					   "file is text of a few kB; is this the "
+					   "right file?)",
+					   path, MAX_CONFIG_BYTES >> 20);
+			goto finish;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno;
+		/* A folder opens but cannot be read: a mistake, not an I/O
+		 * failure. */
+		rc = dcg_error_set(err, e == EISDIR ? DCG_ECONFIG : DCG_EIO,
+				   "%s: cannot read: %s%s", path, strerror(e),
+				   e == EISDIR ? " (expected a scenario file)"
+					       : "");
+		goto finish;
+	}
+	buf[len] = '\0';
+	*ret_text = buf;
+	*ret_len = len;
+	buf = NULL;
+finish:
+	free(buf);
+	fclose(f);
+	return rc;
 }
 
 /* Variants: a file `base = "other.cfg"; overrides = ("path=value", ...);`
@@ -1577,7 +2007,7 @@ static int load_variant(config_t *cfg, const char *path, const char *dir,
 	for (int i = 0; i < config_setting_length(root); i++) {
 		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *name = config_setting_name(s);
-		if (strcmp(name, "base") && strcmp(name, "overrides"))
+		if (strcmp(name, "base") != 0 && strcmp(name, "overrides") != 0)
 			return dcg_error_set(err, DCG_ECONFIG,
 					     "%s:%d: unknown key %s (a file with "
 					     "base holds only base and overrides; "
@@ -1603,7 +2033,7 @@ static int load_variant(config_t *cfg, const char *path, const char *dir,
 		goto finish;
 	}
 	if (bname[0] == '/')
-		strcpy(bpath, bname);
+		memcpy(bpath, bname, strlen(bname) + 1);
 	else
 		sprintf(bpath, "%s/%s", dir, bname);
 	for (size_t i = 0; i < no; i++) {
@@ -1619,9 +2049,20 @@ static int load_variant(config_t *cfg, const char *path, const char *dir,
 	}
 	for (size_t i = 0; i < nsets; i++)
 		all[no + i] = sets[i];
+	if (access(bpath, R_OK) != 0) {
+		/* A base that is not there is a mistake in the variant. */
+		rc = dcg_error_set(err, DCG_ECONFIG,
+				   "%s:%d: base = \"%s\" cannot be opened: %s "
+				   "(a base is found relative to the variant's "
+				   "folder, here %s)",
+				   path, config_setting_source_line(base), bname,
+				   strerror(errno), bpath);
+		goto finish;
+	}
 	rc = load_file(bpath, all, no + nsets, depth + 1, ret_model, err);
-	if (rc && err) {
-		/* Say which variant the failure came through. */
+	if (rc && err && !strstr(err->msg, "base chain is deeper")) {
+		/* Say which variant the failure came through (a loop says
+		 * so itself, once). */
 		char msg[DCG_ERROR_MSG_MAX];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		dcg_error_set(err, rc, "%s (loading base %s of %s)", msg, bname, path);
@@ -1647,13 +2088,20 @@ static int load_file(const char *path, const char *const *sets, size_t nsets,
 	char *dir = NULL;
 	int rc;
 
-	/* libconfig reports only "file I/O error"; opening the file first
-	 * gives the reason. */
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return dcg_error_set(err, DCG_EIO, "%s: cannot open: %s", path,
-				     strerror(errno));
-	fclose(f);
+	char *text = NULL, why[400];
+	size_t len = 0;
+	unsigned line = 0;
+
+	/* libconfig reports only "file I/O error"; reading the file first
+	 * gives the reason, and the text for the checks libconfig lacks. */
+	if ((rc = read_text(path, &text, &len, err)))
+		return rc;
+	if (prescan(text, len, why, sizeof why, &line)) {
+		rc = dcg_error_set(err, DCG_ECONFIG, "%s:%u: %s", path, line,
+				   why);
+		free(text);
+		return rc;
+	}
 
 	config_init(&cfg);
 	dir = strdup(path);
@@ -1669,7 +2117,7 @@ static int load_file(const char *path, const char *const *sets, size_t nsets,
 		snprintf(dir, strlen(dir) + 1, ".");
 	config_set_include_dir(&cfg, dir);
 	if (!config_read_file(&cfg, path)) {
-		rc = syntax_error(&cfg, path, err);
+		rc = syntax_error(&cfg, path, text, err);
 		goto finish;
 	}
 	if (config_setting_get_member(config_root_setting(&cfg), "base"))
@@ -1679,6 +2127,7 @@ static int load_file(const char *path, const char *const *sets, size_t nsets,
 finish:
 	config_destroy(&cfg);
 	free(dir);
+	free(text);
 	return rc;
 }
 
@@ -1689,11 +2138,17 @@ int dcg_config_load_string(const char *text, const char *origin,
 	config_t cfg;
 	int rc;
 
+	char why[400];
+	unsigned line = 0;
+
 	if (!origin)
 		origin = "<string>";
+	if (prescan(text, strlen(text), why, sizeof why, &line))
+		return dcg_error_set(err, DCG_ECONFIG, "%s:%u: %s", origin,
+				     line, why);
 	config_init(&cfg);
 	if (!config_read_string(&cfg, text)) {
-		rc = syntax_error(&cfg, origin, err);
+		rc = syntax_error(&cfg, origin, text, err);
 		goto finish;
 	}
 	rc = load_tree(&cfg, origin, sets, nsets, ret_model, err);

@@ -371,8 +371,8 @@ static const struct dcg__param coupling_params[] = {
 };
 
 #define SECTION(name, it, b, p)                                          \
-	static const struct dcg__section name = {.item = it, .base = b,   \
-						 .params = p,             \
+	static const struct dcg__section name = {.item = (it), .base = (b), \
+						 .params = (p),               \
 						 .n = COUNT(p)}
 SECTION(horizon_section, "horizon", DCG__B_MODEL, horizon_params);
 SECTION(solver_section, "solver", DCG__B_MODEL, solver_params);

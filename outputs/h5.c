@@ -58,6 +58,7 @@
 #include "dcgrid/config.h"
 #include "dcgrid/h5.h"
 #include "dcgrid/version.h"
+#include "h5_internal.h"
 
 /* Datasets above this size are chunked and compressed; smaller ones are
  * contiguous (compression buys nothing and chunk indexes cost space). */
@@ -531,6 +532,8 @@ static int write_coordinates(struct writer *w)
 				     sizeof m->corridors[0], &w->d_corridors))))
 		return rc;
 	/* Axis attributes help CF readers find the time axis. */
+	if ((rc = attr_string(w, w->d_time, "/time", "standard_name", "time")))
+		return rc;
 	return attr_string(w, w->d_time, "/time", "axis", "T");
 }
 
@@ -658,6 +661,114 @@ static int write_annual(struct writer *w)
 	return 0;
 }
 
+/* The events again as plain netCDF variables along a dimension `event`,
+ * because netCDF readers (ncdump, xarray) skip the compound /events:
+ *
+ *   /event         (event)  double  event times (a coordinate; years)
+ *   /event_region  (event)  string  the region's name
+ *   /event_kind    (event)  int8    0 = below, 1 = recover (CF flags)
+ *
+ * /event is also attached to axis 0 of /events, so that every dataset of
+ * the file has a dimension scale on every axis (h5netcdf requires it). */
+static int write_event_columns(struct writer *w, hid_t events)
+{
+	const struct dcg_model *m = w->m;
+	const struct dcg_result *res = w->res;
+	size_t n = res->n_events;
+	double *times = NULL;
+	const char **names = NULL;
+	int8_t *kinds = NULL;
+	hid_t d_event = -1, space = -1, dcpl = -1, ds = -1, fv = -1;
+	int rc = 0;
+
+	times = malloc((n ? n : 1) * sizeof *times);
+	names = malloc((n ? n : 1) * sizeof *names);
+	kinds = malloc(n ? n : 1);
+	if (!times || !names || !kinds) {
+		rc = dcg_error_set(w->err, DCG_ENOMEM,
+				   "cannot write %s: out of memory", w->path);
+		goto finish;
+	}
+	for (size_t i = 0; i < n; i++) {
+		times[i] = res->events[i].time;
+		names[i] = m->regions[res->events[i].region].name;
+		kinds[i] = (int8_t)res->events[i].kind;
+	}
+	if ((rc = write_numeric_scale(w, "/event", "event", n, times, "year",
+				      "time of the reserve-margin event, "
+				      "decimal years",
+				      &d_event)))
+		goto finish;
+	if (H5DSattach_scale(events, d_event, 0) < 0) {
+		rc = h5_fail(w, "H5DSattach_scale", "/events");
+		goto finish;
+	}
+
+	hsize_t dims[1] = {n};
+	space = H5Screate_simple(1, dims, NULL);
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	if (space < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0 ||
+	    H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED |
+						     H5P_CRT_ORDER_INDEXED) < 0) {
+		rc = h5_fail(w, "H5Pcreate", "/event_region");
+		goto finish;
+	}
+	ds = H5Dcreate2(w->file, "/event_region", w->str_vlen, space,
+			H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	if (ds < 0 ||
+	    (n > 0 && H5Dwrite(ds, w->str_vlen, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+			       names) < 0) ||
+	    H5DSattach_scale(ds, d_event, 0) < 0) {
+		rc = h5_fail(w, "H5Dwrite", "/event_region");
+		goto finish;
+	}
+	if ((rc = attr_string(w, ds, "/event_region", "long_name",
+			      "region of the reserve-margin event")))
+		goto finish;
+	H5Dclose(ds);
+	ds = H5Dcreate2(w->file, "/event_kind", H5T_STD_I8LE, space,
+			H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	if (ds < 0 ||
+	    (n > 0 && H5Dwrite(ds, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL,
+			       H5P_DEFAULT, kinds) < 0) ||
+	    H5DSattach_scale(ds, d_event, 0) < 0) {
+		rc = h5_fail(w, "H5Dwrite", "/event_kind");
+		goto finish;
+	}
+	/* CF flags: the attribute has the variable's type. */
+	const int8_t flags[2] = {DCG_EVENT_BELOW, DCG_EVENT_RECOVER};
+	hsize_t two[1] = {2};
+	fv = H5Screate_simple(1, two, NULL);
+	if (fv < 0) {
+		rc = h5_fail(w, "H5Screate_simple", "/event_kind");
+		goto finish;
+	}
+	if ((rc = attr_string(w, ds, "/event_kind", "units", "1")) ||
+	    (rc = attr_string(w, ds, "/event_kind", "long_name",
+			      "kind of the reserve-margin event: the margin "
+			      "falls below the region's minimum or recovers")) ||
+	    (rc = attr_write(w, ds, "/event_kind", "flag_values",
+			     H5T_STD_I8LE, H5T_NATIVE_INT8, fv, flags)) ||
+	    (rc = attr_string(w, ds, "/event_kind", "flag_meanings",
+			      "below recover")))
+		goto finish;
+finish:
+	if (fv >= 0)
+		H5Sclose(fv);
+	if (ds >= 0)
+		H5Dclose(ds);
+	if (dcpl >= 0)
+		H5Pclose(dcpl);
+	if (space >= 0)
+		H5Sclose(space);
+	if (d_event >= 0)
+		H5Dclose(d_event);
+	free(kinds);
+	free(names);
+	free(times);
+	return rc;
+}
+
 /* /events: one row per reserve-margin crossing, packed as
  * (region int32, region_name string[W], kind enum int8, time double). */
 static int write_events(struct writer *w)
@@ -756,6 +867,8 @@ static int write_events(struct writer *w)
 			      "reserve-margin events: the margin of a region "
 			      "falls below its minimum or recovers")) ||
 	    (rc = attr_string(w, ds, name, "time_units", "year")))
+		goto finish;
+	if ((rc = write_event_columns(w, ds)))
 		goto finish;
 finish:
 	if (ds >= 0 && H5Dclose(ds) < 0 && rc == 0)
@@ -1250,5 +1363,33 @@ finish:
 		free(tmp);
 	}
 	free(resolved);
+	return rc;
+}
+
+/* --- Shared with the other writers (outputs/h5_internal.h) -------------- */
+
+int dcg__h5_reason(char *buf, size_t size)
+{
+	return h5_reason(buf, size);
+}
+
+int dcg__h5_create_temp(const char *target, const char *path, char **ret_tmp,
+			int *ret_fd, struct dcg_error *err)
+{
+	return create_temp(target, path, ret_tmp, ret_fd, err);
+}
+
+int dcg__h5_write_image(int fd, const unsigned char *buf, size_t n,
+			const char *path, struct dcg_error *err)
+{
+	return write_image(fd, buf, n, path, err);
+}
+
+int dcg__h5_publish(const char *tmp, const char *target, const char *path,
+		    bool force, struct dcg_error *err)
+{
+	int rc = publish(tmp, target, path, force, err);
+	if (rc == 0)
+		sync_dir(target);
 	return rc;
 }

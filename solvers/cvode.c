@@ -219,6 +219,20 @@ static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
 				free(yd);
 				return;
 			}
+		/* A state outside its constraint (CVODE refuses to restart
+		 * from it, "y0 fails to satisfy constraints"). */
+		dcg_model_constraints(m, yd);
+		for (size_t i = 0; i < n; i++)
+			if (yd[i] > 0.0 && y[i] < 0.0) {
+				char d[256];
+				snprintf(buf, size,
+					 "%s is negative (value %g; it must stay "
+					 ">= 0)",
+					 dcg_model_describe_state(m, i, d, sizeof d),
+					 y[i]);
+				free(yd);
+				return;
+			}
 		free(yd);
 	}
 	N_Vector ew = N_VNew_Serial((sunindextype)n, sctx);
@@ -465,6 +479,13 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			goto solver_failed;
 		}
 		t = tret;
+		if (opts && opts->should_stop &&
+		    opts->should_stop(opts->should_stop_ctx)) {
+			rc = dcg_error_set(err, DCG_EINTERRUPTED,
+					   "interrupted at t = %.4f of %.2f", t,
+					   t1);
+			goto finish;
+		}
 		if (flag == CV_ROOT_RETURN) {
 			if (CVodeGetRootInfo(mem, rootsfound) == CV_SUCCESS)
 				for (size_t r = 0; r < nroots; r++)
@@ -491,6 +512,14 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			if (fabs(yr - tstop) < 1e-9 && yr >= ya && yr <= ya + (double)Y)
 				memcpy(&qyear[(size_t)(yr - ya) * nq], qv, nq * sizeof *qv);
 			dcg_model_apply_jumps(m, tstop, yv);
+			/* Round-off can leave a constrained state a hair below
+			 * 0 (-3e-42 seen after 115 years), which CVodeReInit
+			 * refuses; within its tolerance it is 0. */
+			const double *cv = N_VGetArrayPointer(cons);
+			const double *av = N_VGetArrayPointer(abstol);
+			for (size_t i = 0; i < n; i++)
+				if (cv[i] > 0.0 && yv[i] < 0.0 && yv[i] > -av[i])
+					yv[i] = 0.0;
 			add_stats(mem, &res->stats, true);
 			res->stats.restarts++;
 			if ((flag = CVodeReInit(mem, tstop, y)) ||

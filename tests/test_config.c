@@ -425,8 +425,8 @@ static void test_file_errors(void)
 			"directory");
 	CU_ASSERT_PTR_NULL(m);
 
-	/* A syntax error keeps libconfig's own line and text, and an error
-	 * in the file names the file as given. */
+	/* A syntax error keeps libconfig's own line and text, shows the
+	 * line, and an error in the file names the file as given. */
 	char dir[] = "/tmp/dcg-test-config-XXXXXX";
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	char path[128], part[128];
@@ -440,7 +440,10 @@ static void test_file_errors(void)
 	rc = dcg_config_load_file(path, NULL, 0, &m, &err);
 	CU_ASSERT_EQUAL(rc, DCG_ECONFIG);
 	char want[256];
-	snprintf(want, sizeof want, "%s:3: syntax error", path);
+	snprintf(want, sizeof want,
+		 "%s:3: syntax error (the line reads: horizon = { start = "
+		 "2024.0; end = ; };)",
+		 path);
 	EXPECT(err.msg, want);
 
 	/* @include is relative to the scenario's folder, not the working
@@ -911,9 +914,8 @@ static void test_set_errors(void)
 	       "number, \"text\" in double quotes, true, false, a group { ... } "
 	       "or a list ( ... ))");
 	EXPECT(set_msg(small_text, "scenario=big"),
-	       "--set scenario=big: cannot read the value big (expected a "
-	       "number, \"text\" in double quotes, true, false, a group { ... } "
-	       "or a list ( ... ))");
+	       "--set scenario=big: cannot read the value big (a string needs "
+	       "double quotes: --set 'scenario=\"big\"')");
 	EXPECT(set_msg(small_text, "horizon.end=1; x=2"),
 	       "--set horizon.end=1; x=2: cannot read the value 1; x=2 "
 	       "(expected a number, \"text\" in double quotes, true, false, a "

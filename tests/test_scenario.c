@@ -131,7 +131,7 @@ static void test_standard_racks(void)
 	double s0 = national(DCG_SER_STANDARD_RACKS, at_time(2024.0));
 	double s1 = national(DCG_SER_STANDARD_RACKS, at_time(2025.0));
 	CU_ASSERT(s0 > 8.1e6 && s0 < 8.8e6);
-	CU_ASSERT(s1 > 9.0e6 && s1 < 9.6e6);
+	CU_ASSERT(s1 > 9.0e6 && s1 < 10.5e6);
 	const double *sr = res->series[DCG_SER_STANDARD_RACKS];
 	CU_ASSERT_DOUBLE_EQUAL(sr[0] / s0, 0.215, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(sr[1] / s0, 0.245, 1e-12);
@@ -255,9 +255,10 @@ static void test_variants_directions(void)
 	CU_ASSERT(n.ai_racks < 0.9 * b.ai_racks);
 	CU_ASSERT(n.twh30 < b.twh30);
 	CU_ASSERT(n.ai_met > b.ai_met);
-	/* High AI growth: toward CAICT's ~400 TWh (range 300-700). */
-	CU_ASSERT(h.twh30 > 1.25 * b.twh30);
-	CU_ASSERT(h.twh30 >= 300.0 && h.twh30 <= 700.0);
+	/* High AI growth: above the baseline, at CAICT's and SGERI's central
+	 * ~400 TWh (CAICT's range 300-700). */
+	CU_ASSERT(h.twh30 > 1.1 * b.twh30);
+	CU_ASSERT(fabs(h.twh30 - 400.0) < 40.0);
 	/* Efficiency: less electricity, lower PUE. */
 	CU_ASSERT(e.twh30 < 0.9 * b.twh30);
 	CU_ASSERT(e.pue30 < b.pue30 - 0.05);

@@ -91,4 +91,15 @@ int dcg_config_visit(const struct dcg_model *m,
  * Caller frees *ret_text. */
 int dcg_config_reference(char **ret_text, struct dcg_error *err);
 
+/* The double that the --set path `path` sets in m (a path dcg_config_visit
+ * reports for a DOUBLE, or a constant SCHEDULE; a point of a schedule as
+ * PATH.value.[i]; a technology map entry as PATH.<technology>). *ret_ptr
+ * is borrowed from m; *ret_scale (may be NULL) is the factor from the field
+ * to config units (config value = *ret_ptr * scale). Integers, switches,
+ * names, choices and schedule years are refused (DCG_EUSAGE, with the
+ * reason). Implemented in inputs/param_ptr.c. */
+int dcg_config_param_ptr(struct dcg_model *m, const char *path,
+			 double **ret_ptr, double *ret_scale,
+			 struct dcg_error *err);
+
 #endif

@@ -21,7 +21,8 @@
 	X(DCG_EEXIST, -6, "output file exists")                             \
 	X(DCG_EHDF5, -7, "HDF5 error")                                      \
 	X(DCG_ELIMIT, -8, "size limit exceeded")                            \
-	X(DCG_EINTERNAL, -9, "internal error")
+	X(DCG_EINTERNAL, -9, "internal error")                              \
+	X(DCG_EINTERRUPTED, -10, "interrupted")
 
 enum dcg_status {
 #define DCG__STATUS_ENUM(name, value, text) name = value,

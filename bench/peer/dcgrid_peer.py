@@ -1,0 +1,731 @@
+#!/usr/bin/python3
+"""A Python peer of dcgrid: the same model, solved with scipy.
+
+    /usr/bin/python3 bench/peer/dcgrid_peer.py [CONFIG] -o OUT.h5 \
+        [--dcgrid build/app/dcgrid] [--set KEY=VALUE]... [--json MODEL.json]
+
+What a careful scientist would write in numpy/scipy for the equations of
+docs/model.md, so that bench/run compares dcgrid with it on equal work:
+
+* the scenario is read from `dcgrid config --json` (the resolved model, the
+  same numbers `dcgrid run` solves), run as a subprocess unless --json gives
+  the dump;
+* the right-hand side is vectorised numpy over (regions x classes) and
+  (regions x technologies) arrays, the quadratures (cumulative energy,
+  consumption, unserved energy, emissions, generation) are extra ODE states;
+* scipy.integrate.solve_ivp, BDF, with the Jacobian sparsity pattern dcgrid
+  uses (a block per region and its corridor neighbours, dense national
+  columns), so scipy estimates it by grouped differences as dcgrid does;
+* the horizon is integrated piecewise between schedule breakpoints and
+  whole years, with the cancellation jump applied at step breakpoints, as
+  solvers/cvode.c does; schedules are evaluated on the segment that holds
+  each interval; output times inside a piece come from solve_ivp's dense
+  output, and each piece ends exactly at its breakpoint;
+* the same absolute tolerances per state; the same output times; the main
+  datasets written with h5py under the same names.
+
+Not reproduced: reserve-margin events (CVODE root-finding; scipy would call
+R Python functions per step) and the non-negativity constraints (solve_ivp
+has none). Both make the peer's work lighter, not heavier.
+
+Prints one JSON line of timings (load, setup, solve, write) to stdout.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+T_START = time.perf_counter()
+
+import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+from scipy.integrate import solve_ivp  # noqa: E402
+
+SMOOTH_REL = 1e-3
+INTERP = {"linear": 0, "step": 1, "log": 2}
+KIND = {"must_run": 0, "variable": 1, "thermal": 2}
+
+
+def pos(x, s):
+    """pos(x; s): 0 below 0, x^2/(2s) on (0, s), x - s/2 above."""
+    x = np.asarray(x, dtype=float)
+    s = np.broadcast_to(s, x.shape)
+    out = np.where(x < s, x * x / (2.0 * s), x - 0.5 * s)
+    return np.where(x <= 0.0, 0.0, out)
+
+
+def floor0(x, s):
+    """floor0(x; s): 0 below 0, 2x^2/s - x^3/s^2 on (0, s), x above."""
+    x = np.asarray(x, dtype=float)
+    s = np.broadcast_to(s, x.shape)
+    out = np.where(x < s, x * x * (2.0 * s - x) / (s * s), x)
+    return np.where(x <= 0.0, 0.0, out)
+
+
+def min0(a, b, s):
+    return a - floor0(a - b, s)
+
+
+def logistic(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def cap_factor(o, s):
+    m = np.maximum(np.abs(o), s)
+    safe = np.where(m > 0.0, m, 1.0)
+    a, b = o / safe, s / safe
+    a4, b4 = a ** 4, b ** 4
+    val = b / (a4 * a4 + b4 * b4) ** 0.125
+    return np.where(m > 0.0, val, 1.0)
+
+
+class Schedules:
+    """A family of schedules (one per row), evaluated together.
+
+    prepare(t) fixes, for every row, the segment that holds t (the last
+    point with year <= t, as model/schedule.c); eval(t) then costs a few
+    array operations. Between breakpoints the segment does not change."""
+
+    def __init__(self, scheds):
+        n = len(scheds)
+        self.n = n
+        width = max([len(s["year"]) for s in scheds] + [1])
+        self.npts = np.array([len(s["year"]) for s in scheds], dtype=int)
+        self.year = np.full((n, width), np.inf)
+        self.value = np.zeros((n, width))
+        self.interp = np.array([INTERP[s["interp"]] for s in scheds], dtype=int)
+        for i, s in enumerate(scheds):
+            k = len(s["year"])
+            if k:
+                self.year[i, :k] = s["year"]
+                self.value[i, :k] = s["value"]
+                self.value[i, k:] = s["value"][-1]
+        self.prepare(-np.inf)
+
+    def prepare(self, t):
+        n = self.n
+        rows = np.arange(n)
+        cnt = (self.year <= t).sum(axis=1)
+        lo = np.clip(cnt - 1, 0, None)
+        hi = np.minimum(lo + 1, np.maximum(self.npts - 1, 0))
+        inside = (self.npts > 1) & (cnt >= 1) & (cnt < self.npts)
+        first = self.value[rows, 0] if n else np.zeros(0)
+        last = self.value[rows, np.maximum(self.npts - 1, 0)] if n else np.zeros(0)
+        self.const = np.where(cnt >= self.npts, last, first)
+        self.const = np.where(self.npts == 0, 0.0, self.const)
+        self.inside = inside
+        self.y0 = self.year[rows, lo]
+        self.y1 = np.where(inside, self.year[rows, hi], self.y0 + 1.0)
+        self.v0 = self.value[rows, lo]
+        self.v1 = self.value[rows, hi]
+        self.lin = inside & ((self.interp == 0) |
+                             ((self.interp == 2) & ~((self.v0 > 0) & (self.v1 > 0))))
+        self.step = inside & (self.interp == 1)
+        self.geo = inside & (self.interp == 2) & (self.v0 > 0) & (self.v1 > 0)
+        self.any_lin = bool(self.lin.any())
+        self.any_geo = bool(self.geo.any())
+        self.ratio = np.where(self.geo, self.v1 / np.where(self.geo, self.v0, 1.0), 1.0)
+        if self.any_lin or self.any_geo or self.step.any():
+            self.const = np.where(self.step, self.v0, self.const)
+
+    def eval(self, t):
+        if not (self.any_lin or self.any_geo):
+            return self.const
+        x = (t - self.y0) / (self.y1 - self.y0)
+        out = self.const
+        if self.any_lin:
+            out = np.where(self.lin, self.v0 + x * (self.v1 - self.v0), out)
+        if self.any_geo:
+            out = np.where(self.geo, self.v0 * self.ratio ** x, out)
+        return out
+
+
+class Model:
+    def __init__(self, d):
+        self.d = d
+        self.t0, self.t1 = d["t0"], d["t1"]
+        self.step = d["output_step_yr"]
+        self.rtol, self.atol = d["rtol"], d["atol"]
+        g = d["grid"]
+        self.g = g
+        self.grid = bool(d["grid_enabled"])
+        segs, cls, techs = d["segments"], d["classes"], d["techs"]
+        regs, cors = d["regions"], d["corridors"]
+        self.R, self.K, self.S = len(regs), len(cls), len(segs)
+        self.J = len(techs) if self.grid else 0
+        self.L = len(cors)
+        R, K, S, J = self.R, self.K, self.S, self.J
+        # Layout: P N W C (K each) PUE sigma | B Q[J] G[J]; national D X p.
+        self.off_P, self.off_N, self.off_W, self.off_C = 0, K, 2 * K, 3 * K
+        self.off_pue, self.off_share = 4 * K, 4 * K + 1
+        self.off_B = 4 * K + 2
+        self.off_Q = self.off_B + 1
+        self.off_G = self.off_Q + J
+        self.rs = self.off_G + J if self.grid else 4 * K + 2
+        self.nat = R * self.rs
+        self.n = self.nat + S + K + 1
+        self.qs = 4 + J
+        self.nq = R * self.qs
+        # Classes and segments.
+        self.seg = np.array([c["segment"] for c in cls], dtype=int)
+        self.onehot = np.zeros((K, S))
+        self.onehot[np.arange(K), self.seg] = 1.0
+        self.bt = np.array([c["build_time_yr"] for c in cls])
+        self.life = np.array([c["life_yr"] for c in cls])
+        self.util = np.array([c["utilisation"] for c in cls])
+        self.pref = np.array([c["preference"] for c in cls])
+        self.cancel = np.array([c["cancel_fraction"] for c in cls])
+        self.has_limit = np.array([c["has_supply_limit"] for c in cls])
+        self.kw = Schedules([c["kw_per_rack"] for c in cls])
+        self.pf = Schedules([c["pflops_per_rack"] for c in cls])
+        self.avail = Schedules([c["availability"] for c in cls])
+        self.supply = Schedules([c.get("supply_limit", {"interp": "linear", "year": [0.0], "value": [0.0]})
+                                 for c in cls])
+        self.growth = Schedules([s["growth"] for s in segs])
+        self.dsat = np.array([s["saturation_pflops"] for s in segs])
+        self.tau_a = np.array([s["adjust_time_yr"] for s in segs])
+        # Regions.
+        self.pw = Schedules([r["policy_weight"] for r in regs])
+        self.pue_t = Schedules([r["pue_target"] for r in regs])
+        self.scheds = [self.kw, self.pf, self.avail, self.supply, self.growth,
+                       self.pw, self.pue_t]
+        if self.grid:
+            self.lead = np.array([t["lead_time_yr"] for t in techs])
+            self.tlife = np.array([t["life_yr"] for t in techs])
+            self.cf = np.array([t["capacity_factor"] for t in techs])
+            self.ef = np.array([t["emission_factor"] for t in techs])
+            self.kind = np.array([KIND[t["kind"]] for t in techs])
+            self.bgrowth = Schedules([r["base_growth"] for r in regs])
+            self.peakf = np.array([r["peak_factor"] for r in regs])
+            self.rmin = np.array([r["reserve_min"] for r in regs])
+            self.cc = np.array([r["capacity_credit"] for r in regs]).reshape(R, J)
+            self.planned = Schedules([s for r in regs for s in r["planned_gw_per_yr"]])
+            self.mix = Schedules([s for r in regs for s in r["mix"]])
+            self.rating = Schedules([c["rating_gw"] for c in cors])
+            self.ca = np.array([c["from"] for c in cors], dtype=int)
+            self.cb = np.array([c["to"] for c in cors], dtype=int)
+            self.scheds += [self.bgrowth, self.planned, self.mix, self.rating]
+        else:
+            self.rmin = np.zeros(R)
+        self.breakpoints = self._breakpoints()
+
+    def _breakpoints(self):
+        pts = set()
+        for fam in self.scheds:
+            for i in range(fam.n):
+                k = fam.npts[i]
+                if k > 1:
+                    pts.update(float(v) for v in fam.year[i, :k])
+        y0, y1 = math.ceil(self.t0), math.floor(self.t1)
+        pts.update(float(v) for v in range(int(y0), int(y1) + 1))
+        t = sorted(v for v in pts if self.t0 < v < self.t1)
+        out = []
+        for v in t:
+            if not out or v - out[-1] > 1e-9:
+                out.append(v)
+        return out
+
+    def prepare(self, t):
+        for fam in self.scheds:
+            fam.prepare(t)
+
+    def split(self, y):
+        R, K, J, rs = self.R, self.K, self.J, self.rs
+        Y = y[: self.nat].reshape(R, rs)
+        nat = y[self.nat: self.n]
+        return Y, nat
+
+    def eval(self, t, y, want_dot=True):
+        """The model at (t, y): a dict of the intermediate quantities and,
+        when want_dot, ydot (n entries)."""
+        R, K, S, J = self.R, self.K, self.S, self.J
+        g = self.g
+        Y, nat = self.split(y)
+        P = Y[:, 0:K]
+        N = Y[:, K:2 * K]
+        W = Y[:, 2 * K:3 * K]
+        C = Y[:, 3 * K:4 * K]
+        pue = Y[:, self.off_pue]
+        sig = Y[:, self.off_share]
+        D = nat[0:S]
+        X = nat[S:S + K]
+        pn = nat[S + K]
+        o = {}
+        # Hardware mix, normalised per segment.
+        a = self.avail.eval(t)
+        mixk = self.pref * np.maximum(a, 0.0)
+        den = np.bincount(self.seg, mixk, minlength=S)[self.seg]
+        mixk = np.where(den > 0.0, mixk / np.where(den > 0.0, den, 1.0), 0.0)
+        tau_seg = np.bincount(self.seg, mixk * self.bt, minlength=S)
+        c_new = self.pf.eval(t)
+        w_new = self.kw.eval(t)
+        # Loads.
+        it = W @ (self.util / 1000.0)
+        dW = P / self.bt * w_new / 1000.0 - W / self.life
+        dit = dW @ (self.util / 1000.0)
+        dpue = (self.pue_t.eval(t) - pue) / g["pue_time_yr"]
+        fac = it * pue
+        dfac = dit * pue + it * dpue
+        o.update(it=it, fac=fac)
+        # Grid adequacy, trade, gate, price.
+        if self.grid:
+            B = Y[:, self.off_B]
+            Q = Y[:, self.off_Q:self.off_Q + J]
+            G = Y[:, self.off_G:self.off_G + J]
+            firm = (self.cc * G).sum(axis=1)
+            peak = self.peakf * B + g["dc_peak_factor"] * fac
+            ok = peak > 0.0
+            sp_ = np.where(ok, peak, 1.0)
+            mpre = np.where(ok, (firm - peak) / sp_, 0.0)
+            wg = g["gate_width"]
+            if self.L:
+                x = np.tanh((mpre[self.ca] - mpre[self.cb]) / g["flow_scale"])
+                da = logistic((mpre[self.ca] - self.rmin[self.ca]) / wg)
+                db = logistic((mpre[self.cb] - self.rmin[self.cb]) / wg)
+                flow = self.rating.eval(t) * (da * pos(x, SMOOTH_REL) - db * pos(-x, SMOOTH_REL))
+                imp = np.bincount(self.cb, flow, minlength=R) - np.bincount(self.ca, flow, minlength=R)
+            else:
+                flow = np.zeros(0)
+                imp = np.zeros(R)
+            rm = np.where(ok, (firm + imp - peak) / sp_, 0.0)
+            gate = logistic((rm - self.rmin) / wg) if g["gate_enabled"] else np.ones(R)
+            price = 1.0 + g["price_alpha"] * pos((g["reserve_target"] - rm) / g["price_beta"], SMOOTH_REL)
+            o.update(B=B, Q=Q, G=G, firm=firm, peak=peak, imp=imp, rm=rm,
+                     gate=gate, price=price, flow=flow)
+        else:
+            gate = np.ones(R)
+            price = np.ones(R)
+            o.update(gate=gate, price=price)
+        # National demand.
+        phi = (max(pn, 1e-12) ** (-g["demand_price_elasticity"])
+               if g["price_growth_enabled"] and self.grid else 1.0)
+        dD = self.growth.eval(t) * D * (1.0 - D / self.dsat) * phi
+        # Shares, normalised.
+        ssum = sig.sum()
+        scale = 1.0 / ssum if ssum > 0.0 else 0.0
+        eta = g["share_price_elasticity"] if g["price_share_enabled"] and self.grid else 0.0
+        att = np.maximum(self.pw.eval(t), 0.0)
+        if eta != 0.0:
+            att = att * price ** (-eta)
+        asum = att.sum()
+        target = att / asum if asum > 0.0 else np.full(R, 1.0 / R)
+        sigma = sig * scale
+        o["sigma"] = sigma
+        # Stock management.
+        repl = (C / self.life) @ self.onehot
+        gap = -(C + P * c_new) @ self.onehot
+        grow = sigma[:, None] * dD[None, :]
+        gap = gap + sigma[:, None] * D[None, :] + tau_seg[None, :] * (repl + grow)
+        sgk = self.seg
+        sigma_d = sigma[:, None] * D[sgk][None, :]
+        sgap = SMOOTH_REL * np.maximum(sigma_d, 1e-9)
+        want = repl[:, sgk] + gate[:, None] * (grow[:, sgk] + pos(gap[:, sgk], sgap) / self.tau_a[sgk])
+        orders = mixk * want / c_new
+        orders = floor0(orders, SMOOTH_REL * sgap / (self.tau_a[sgk] * c_new))
+        onat = orders.sum(axis=0)
+        cap = np.where(self.has_limit, cap_factor(onat, np.maximum(self.supply.eval(t), 0.0)), 1.0)
+        fsum = fac.sum()
+        price_nat = (fac * price).sum() / fsum if fsum > 0.0 else 1.0
+        o.update(cap=cap, price_nat=price_nat, orders=orders * X)
+        if not want_dot:
+            return o, None
+        tp = g["perception_time_yr"]
+        ydot = np.empty(self.n)
+        Yd = ydot[: self.nat].reshape(R, self.rs)
+        natd = ydot[self.nat:]
+        natd[0:S] = dD
+        natd[S:S + K] = (cap - X) / tp
+        natd[S + K] = (price_nat - pn) / tp
+        done = P / self.bt
+        Yd[:, 0:K] = X * orders - done
+        Yd[:, K:2 * K] = done - N / self.life
+        Yd[:, 2 * K:3 * K] = done * w_new / 1000.0 - W / self.life
+        Yd[:, 3 * K:4 * K] = done * c_new - C / self.life
+        Yd[:, self.off_pue] = dpue
+        Yd[:, self.off_share] = (target - sigma) / g["share_time_yr"]
+        if self.grid:
+            B, Q, G = o["B"], o["Q"], o["G"]
+            dB = self.bgrowth.eval(t) * B
+            mj = np.maximum(self.mix.eval(t), 0.0).reshape(R, J)
+            mixsum = mj.sum(axis=1)
+            hmix = mj @ self.lead
+            replg = (self.cc * G / self.tlife).sum(axis=1)
+            cover = (self.cc * (G + Q)).sum(axis=1)
+            okm = mixsum > 0.0
+            msafe = np.where(okm, mixsum, 1.0)
+            h = g["invest_time_yr"] + np.where(okm, hmix / msafe, 0.0)
+            dpeak = self.peakf * dB + g["dc_peak_factor"] * dfac
+            peak_f = o["peak"] + h * dpeak
+            short = (1.0 + g["reserve_target"]) * peak_f - cover - o["imp"]
+            need = replg + pos(short, SMOOTH_REL * o["peak"]) / g["invest_time_yr"]
+            mjn = np.where(okm[:, None], mj / msafe[:, None], 0.0)
+            invest = mjn * need[:, None] / np.maximum(self.cc, 1e-3)
+            Yd[:, self.off_B] = dB
+            Yd[:, self.off_Q:self.off_Q + J] = invest - Q / self.lead
+            Yd[:, self.off_G:self.off_G + J] = (Q / self.lead + np.maximum(self.planned.eval(t), 0.0).reshape(R, J)
+                                               - G / self.tlife)
+        return o, ydot
+
+    def dispatch(self, o):
+        """Energy dispatch per region (docs/model.md): generation,
+        curtailment, unserved energy and emissions."""
+        B, G, fac, imp = o["B"], o["G"], o["fac"], o["imp"]
+        load = B + fac
+        s = SMOOTH_REL * np.maximum(load, 1e-9)
+        need = load - self.g["transfer_factor"] * imp
+        avail = self.cf * G
+        must = avail[:, self.kind == 0].sum(axis=1)
+        var = avail[:, self.kind == 1].sum(axis=1)
+        therm = avail[:, self.kind == 2].sum(axis=1)
+        rest = floor0(need - must, s)
+        var_used = min0(rest, var, s)
+        resid = rest - var_used
+        therm_used = min0(resid, therm, s)
+        fv = np.where(var > 0.0, var_used / np.where(var > 0.0, var, 1.0), 0.0)
+        ft = np.where(therm > 0.0, therm_used / np.where(therm > 0.0, therm, 1.0), 0.0)
+        factor = np.where(self.kind == 1, fv[:, None], np.where(self.kind == 2, ft[:, None], 1.0))
+        gen = avail * factor
+        curt = np.where(self.kind == 1, avail * (1.0 - fv[:, None]), 0.0)
+        unserved = resid - therm_used
+        emis = (gen * 8.76 * self.ef).sum(axis=1)
+        return gen, curt, unserved, emis
+
+    def quad(self, o):
+        R, J = self.R, self.J
+        q = np.zeros((R, self.qs))
+        q[:, 0] = 8.76 * o["fac"]
+        if self.grid:
+            gen, curt, unserved, emis = self.dispatch(o)
+            q[:, 1] = 8.76 * (o["B"] + o["fac"])
+            q[:, 2] = 8.76 * unserved
+            q[:, 3] = emis
+            q[:, 4:] = 8.76 * gen
+        return q.ravel()
+
+    def full_rhs(self, t, z):
+        o, ydot = self.eval(t, z[: self.n])
+        out = np.empty_like(z)
+        out[: self.n] = ydot
+        out[self.n:] = self.quad(o)
+        return out
+
+    def initial(self):
+        R, K, S, J = self.R, self.K, self.S, self.J
+        t0 = self.t0
+        self.prepare(t0)
+        y = np.zeros(self.n)
+        Y, nat = self.split(y)
+        Y = y[: self.nat].reshape(R, self.rs)
+        d = self.d
+        share = np.array([r["initial_share"] for r in d["regions"]])
+        cls = d["classes"]
+        kw = np.array([c["initial_kw_per_rack"] for c in cls])
+        pf = np.array([c["initial_pflops_per_rack"] for c in cls])
+        kw = np.where(kw >= 0.0, kw, self.kw.eval(t0))
+        pf = np.where(pf >= 0.0, pf, self.pf.eval(t0))
+        racks = np.array([c["initial_racks"] for c in cls])
+        pipe = np.array([c["initial_pipeline_racks"] for c in cls])
+        gseg = np.maximum(self.growth.eval(t0), 0.0)[self.seg]
+        N = share[:, None] * racks[None, :]
+        Pst = self.bt * N * pf * (1.0 / self.life + gseg) / self.pf.eval(t0)
+        P = np.where(pipe >= 0.0, share[:, None] * pipe[None, :], Pst)
+        Y[:, 0:K] = P
+        Y[:, K:2 * K] = N
+        Y[:, 2 * K:3 * K] = N * kw / 1000.0
+        Y[:, 3 * K:4 * K] = N * pf
+        Y[:, self.off_pue] = [r["initial_pue"] for r in d["regions"]]
+        Y[:, self.off_share] = share
+        if self.grid:
+            Y[:, self.off_B] = [r["base_demand_gw"] for r in d["regions"]]
+            capg = np.array([r["capacity_gw"] for r in d["regions"]]).reshape(R, J)
+            pipg = np.array([r["pipeline_gw"] for r in d["regions"]]).reshape(R, J)
+            Y[:, self.off_G:self.off_G + J] = capg
+            repl = (self.cc * capg / self.tlife).sum(axis=1)
+            mj = np.maximum(self.mix.eval(t0), 0.0).reshape(R, J)
+            mixsum = mj.sum(axis=1)
+            mjn = np.where(mixsum[:, None] > 0.0, mj / np.where(mixsum > 0.0, mixsum, 1.0)[:, None], 0.0)
+            qst = self.lead * mjn * repl[:, None] / np.maximum(self.cc, 1e-3)
+            Y[:, self.off_Q:self.off_Q + J] = np.where(pipg >= 0.0, pipg, qst)
+        for s in range(S):
+            D = d["segments"][s]["initial_demand_pflops"]
+            if D < 0.0:
+                D = Y[:, 3 * K:4 * K][:, self.seg == s].sum()
+            y[self.nat + s] = D
+        y[self.nat + S:self.nat + S + K] = 1.0
+        y[self.nat + S + K] = 1.0
+        for _ in range(2):
+            o, _ = self.eval(t0, y, want_dot=False)
+            y[self.nat + S:self.nat + S + K] = o["cap"]
+            y[self.nat + S + K] = o["price_nat"]
+        return y
+
+    def tolerances(self, y0, q0):
+        R, rs = self.R, self.rs
+        Y = y0[: self.nat].reshape(R, rs)
+        big = np.abs(Y).max(axis=0) if R else np.zeros(rs)
+        big[self.off_pue] = max(big[self.off_pue], 1.0)
+        big[self.off_share] = max(big[self.off_share], 1.0)
+        at = self.atol * np.maximum(np.maximum(np.abs(Y), big[None, :] * 1e-3), 1e-9)
+        atn = self.atol * np.maximum(np.abs(y0[self.nat:]), 1.0)
+        fac = np.abs(q0).max() if q0.size else 0.0
+        atq = self.atol * np.maximum(np.abs(q0), 1e-3 * fac + 1e-9)
+        return np.concatenate([at.ravel(), atn, atq])
+
+    def sparsity(self):
+        """dcgrid's pattern: region r's columns reach the rows of r and its
+        corridor neighbours (states and quadratures); national columns are
+        dense; national rows are left to the national columns."""
+        R, rs, qs, n = self.R, self.rs, self.qs, self.n
+        nb = [[r] for r in range(R)]
+        if self.grid:
+            for a, b in zip(self.ca, self.cb):
+                nb[a].append(int(b))
+                nb[b].append(int(a))
+        rows, cols = [], []
+        blk_r = np.repeat(np.arange(rs), rs)
+        blk_c = np.tile(np.arange(rs), rs)
+        qb_r = np.repeat(np.arange(qs), rs)
+        qb_c = np.tile(np.arange(rs), qs)
+        for r in range(R):
+            for q in set(nb[r]):
+                rows.append(q * rs + blk_r)
+                cols.append(r * rs + blk_c)
+                rows.append(n + q * qs + qb_r)
+                cols.append(r * rs + qb_c)
+        ntot = n + self.nq
+        nn = n - self.nat
+        rows.append(np.repeat(np.arange(ntot), nn))
+        cols.append(np.tile(np.arange(self.nat, n), ntot))
+        rows = np.concatenate(rows)
+        cols = np.concatenate(cols)
+        return sp.csc_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(ntot, ntot))
+
+    def jumps(self, t, y):
+        """Pipeline cancellation when a class's availability falls at a
+        step breakpoint (model/model.c)."""
+        K = self.K
+        for k in range(K):
+            if self.cancel[k] <= 0.0 or self.avail.interp[k] != 1:
+                continue
+            before = one_eval(self.avail, k, t - 1e-9)
+            after = one_eval(self.avail, k, t)
+            if not (after < before) or before <= 0.0:
+                continue
+            keep = 1.0 - self.cancel[k] * (before - after) / before
+            idx = np.arange(self.R) * self.rs + self.off_P + k
+            y[idx] *= keep
+
+
+def one_eval(fam, i, t):
+    k = fam.npts[i]
+    yr, v = fam.year[i, :k], fam.value[i, :k]
+    if k == 0:
+        return 0.0
+    if k == 1 or t <= yr[0]:
+        return v[0]
+    if t >= yr[-1]:
+        return v[-1]
+    lo = int(np.searchsorted(yr, t, side="right")) - 1
+    x = (t - yr[lo]) / (yr[lo + 1] - yr[lo])
+    if fam.interp[i] == 1:
+        return v[lo]
+    if fam.interp[i] == 2 and v[lo] > 0 and v[lo + 1] > 0:
+        return v[lo] * (v[lo + 1] / v[lo]) ** x
+    return v[lo] + x * (v[lo + 1] - v[lo])
+
+
+SERIES = [
+    # group, name, key, shape kind
+    ("datacenter", "racks"), ("datacenter", "racks_pipeline"),
+    ("datacenter", "it_capacity"), ("datacenter", "compute"),
+    ("datacenter", "orders"), ("datacenter", "it_load"),
+    ("datacenter", "facility_load"), ("datacenter", "energy"),
+    ("datacenter", "pue"), ("datacenter", "standard_racks"),
+    ("datacenter", "demand_share"), ("datacenter", "compute_demand"),
+    ("datacenter", "segment_demand"), ("datacenter", "supply_cap"),
+    ("grid", "base_demand"), ("grid", "demand"), ("grid", "peak_demand"),
+    ("grid", "firm_capacity"), ("grid", "reserve_margin"),
+    ("grid", "net_import"), ("grid", "unserved"), ("grid", "price_index"),
+    ("grid", "emissions"), ("grid", "connection_gate"), ("grid", "capacity"),
+    ("grid", "capacity_pipeline"), ("grid", "generation"),
+    ("grid", "curtailment"), ("grid", "flow"),
+    ("cumulative", "dc_energy"), ("cumulative", "unserved_energy"),
+    ("cumulative", "emissions"),
+]
+
+
+def derive(m, t, y, q):
+    """Every output series at one time (model/derive.c)."""
+    R, K, S, J = m.R, m.K, m.S, m.J
+    m.prepare(t)
+    o, _ = m.eval(t, y, want_dot=False)
+    Y, nat = m.split(y)
+    Qr = q.reshape(R, m.qs)
+    W = Y[:, 2 * K:3 * K]
+    out = {
+        "datacenter/racks": Y[:, K:2 * K].copy(),
+        "datacenter/racks_pipeline": Y[:, 0:K].copy(),
+        "datacenter/it_capacity": W.copy(),
+        "datacenter/compute": Y[:, 3 * K:4 * K].copy(),
+        "datacenter/orders": o["orders"].copy(),
+        "datacenter/it_load": o["it"],
+        "datacenter/facility_load": o["fac"],
+        "datacenter/energy": 8.76 * o["fac"],
+        "datacenter/pue": Y[:, m.off_pue].copy(),
+        "datacenter/standard_racks": W.sum(axis=1) * 1000.0 / 2.5,
+        "datacenter/demand_share": o["sigma"],
+        "datacenter/compute_demand": nat[0:S].sum(),
+        "datacenter/segment_demand": nat[0:S].copy(),
+        "datacenter/supply_cap": nat[S:S + K].copy(),
+        "cumulative/dc_energy": Qr[:, 0].copy(),
+    }
+    if m.grid:
+        gen, curt, unserved, emis = m.dispatch(o)
+        out.update({
+            "grid/base_demand": o["B"].copy(),
+            "grid/demand": o["B"] + o["fac"],
+            "grid/peak_demand": o["peak"],
+            "grid/firm_capacity": o["firm"],
+            "grid/reserve_margin": o["rm"],
+            "grid/net_import": o["imp"],
+            "grid/unserved": unserved,
+            "grid/price_index": o["price"],
+            "grid/emissions": emis,
+            "grid/connection_gate": o["gate"],
+            "grid/capacity": o["G"].copy(),
+            "grid/capacity_pipeline": o["Q"].copy(),
+            "grid/generation": gen.copy(),
+            "grid/curtailment": curt.copy(),
+            "grid/flow": o["flow"],
+            "cumulative/unserved_energy": Qr[:, 2].copy(),
+            "cumulative/emissions": Qr[:, 3].copy(),
+        })
+    return out
+
+
+def solve_pieces(m):
+    """Piecewise BDF between breakpoints (each piece ends exactly at its
+    breakpoint; output times inside a piece come from the dense output).
+    piece's end). Returns the output rows (t, state + quadratures), the
+    quadratures at whole years and the solver's counters."""
+    n, nq = m.n, m.nq
+    y0 = m.initial()
+    m.prepare(m.t0)
+    o, _ = m.eval(m.t0, y0, want_dot=False)
+    q0 = m.quad(o)
+    atol = m.tolerances(y0, q0)
+    pattern = m.sparsity()
+    z = np.concatenate([y0, np.zeros(nq)])
+    T = int(math.floor((m.t1 - m.t0) / m.step + 1e-9)) + 1
+    if m.t0 + (T - 1) * m.step < m.t1 - 1e-9:
+        T += 1
+    touts = [m.t1 if i == T - 1 else m.t0 + i * m.step for i in range(T)]
+    rows = [(m.t0, z.copy())]
+    years = {}
+    if abs(m.t0 - round(m.t0)) < 1e-9:
+        years[int(round(m.t0))] = z[n:].copy()
+    stats = {"steps": 0, "rhs_evals": 0, "jac_evals": 0, "lu": 0, "restarts": 0}
+    ta = m.t0
+    for tb in m.breakpoints + [m.t1]:
+        m.prepare(0.5 * (ta + tb))
+        tev = [t for t in touts if ta + 1e-9 < t < tb - 1e-9]
+        sol = solve_ivp(m.full_rhs, (ta, tb), z, method="BDF", rtol=m.rtol,
+                        atol=atol, jac_sparsity=pattern, dense_output=bool(tev))
+        if sol.status != 0:
+            raise RuntimeError(f"solve_ivp failed between {ta} and {tb}: {sol.message}")
+        stats["steps"] += sol.t.size - 1
+        stats["rhs_evals"] += sol.nfev
+        stats["jac_evals"] += sol.njev
+        stats["lu"] += sol.nlu
+        for t in tev:
+            rows.append((t, sol.sol(t)))
+        z = sol.y[:, -1].copy()
+        if any(abs(tb - t) <= 1e-9 * max(1.0, abs(t)) for t in touts):
+            rows.append((tb, z.copy()))
+        if abs(tb - round(tb)) < 1e-9:
+            years[int(round(tb))] = z[n:].copy()
+        if tb < m.t1:
+            m.jumps(tb, z[:n])
+            stats["restarts"] += 1
+        ta = tb
+    return rows, years, stats
+
+
+def write_h5(path, m, rows, years, stats, timings):
+    import h5py
+    n = m.n
+    tmp = path + ".tmp"
+    with h5py.File(tmp, "w") as f:
+        f.attrs["schema"] = "dcgrid/1"
+        f.attrs["producer"] = "bench/peer/dcgrid_peer.py (scipy solve_ivp BDF)"
+        f.attrs["scenario"] = m.d["scenario"]
+        times = np.array([t for t, _ in rows])
+        f.create_dataset("time", data=times)
+        series = {}
+        for t, z in rows:
+            for k, v in derive(m, t, z[:n], z[n:]).items():
+                series.setdefault(k, []).append(v)
+        for k, v in series.items():
+            f.create_dataset(k, data=np.array(v))
+        ys = sorted(years)
+        Y = [y for y in ys[:-1] if y + 1 in years]
+        R, J = m.R, m.J
+        f.create_dataset("annual/year", data=np.array(Y, dtype=float))
+        diffs = np.array([(years[y + 1] - years[y]).reshape(R, m.qs) for y in Y])
+        if len(Y):
+            f.create_dataset("annual/dc_energy", data=diffs[:, :, 0])
+            if m.grid:
+                f.create_dataset("annual/consumption", data=diffs[:, :, 1])
+                f.create_dataset("annual/unserved_energy", data=diffs[:, :, 2])
+                f.create_dataset("annual/emissions", data=diffs[:, :, 3])
+                f.create_dataset("annual/generation", data=diffs[:, :, 4:])
+        g = f.create_group("solver")
+        for k, v in stats.items():
+            g.attrs[k] = v
+        for k, v in timings.items():
+            g.attrs[k + "_s"] = v
+        g.attrs["method"] = "BDF (scipy.integrate.solve_ivp)"
+        g.attrs["rtol"] = m.rtol
+        g.attrs["atol"] = m.atol
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("config", nargs="?", help="scenario file (default: built-in)")
+    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--dcgrid", default=os.environ.get("DCGRID", "build/app/dcgrid"))
+    ap.add_argument("--set", action="append", default=[], dest="sets")
+    ap.add_argument("--json", help="use this `dcgrid config --json` dump")
+    a = ap.parse_args(argv)
+    t_imp = time.perf_counter() - T_START
+    t0 = time.perf_counter()
+    if a.json:
+        with open(a.json) as fh:
+            d = json.load(fh)
+    else:
+        cmd = [a.dcgrid, "config", "--json"]
+        if a.config:
+            cmd.append(a.config)
+        for s in a.sets:
+            cmd += ["--set", s]
+        d = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    m = Model(d)
+    t1 = time.perf_counter()
+    rows, years, stats = solve_pieces(m)
+    t2 = time.perf_counter()
+    timings = {"import": t_imp, "load": t1 - t0, "solve": t2 - t1}
+    write_h5(a.output, m, rows, years, stats, timings)
+    t3 = time.perf_counter()
+    timings["write"] = t3 - t2
+    rec = {"regions": m.R, "states": m.n, "quadratures": m.nq, **stats,
+           **{k + "_s": v for k, v in timings.items()}}
+    print(json.dumps(rec))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,450 @@
+#!/usr/bin/python3
+"""End-to-end checks of what dcgrid writes, read by other people's tools.
+
+usage: check_outputs.py netcdf FILE.h5
+       check_outputs.py csv DIR FILE.h5
+       check_outputs.py image FILE.png|.pdf|.svg [MIN_BYTES]
+       check_outputs.py info OUT.txt FILE.h5
+       check_outputs.py compare OUT.txt A.h5 B.h5
+       check_outputs.py recipes DOC.md FILE.h5 [CSVDIR]
+
+netcdf: every group opens with xarray (netCDF4 and h5netcdf engines), each
+        variable has the dimension names and units of the HDF5 dataset and
+        the same values as h5py; labelled coordinates; pandas tables agree.
+csv:    the CSV files of `dcgrid export` have the documented columns, one row
+        per value, and every value, label and unit matches the HDF5 file.
+image:  a plot exists, is big enough and is not blank (PNG: share of
+        non-white pixels; PDF/SVG: structure and drawing operations).
+info:   `dcgrid info` names the scenario, provenance, solver statistics,
+        every dataset with its units, and key figures that match h5py sums.
+compare: `dcgrid compare` prints both files' figures and their differences,
+        matching h5py sums.
+recipes: the Python recipes of docs/output-format.md run as written
+        against FILE.h5 (copied to the name they use) and the CSV files
+        of CSVDIR (copied to csv/).
+
+Prints one line per check and `N passed, N failed`; exits 1 on a failure.
+Uses Debian's /usr/bin/python3 (python3-h5py, -numpy, -xarray, -netcdf4,
+-h5netcdf, -pandas, -matplotlib).
+"""
+import csv
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+
+class Checker:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"ok   - {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL - {name}" + (f": {detail}" if detail else ""))
+        return ok
+
+    def done(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0
+
+
+def text(v):
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.ndarray) and v.size == 1:
+        return text(v.reshape(()).item())
+    return str(v)
+
+
+def h5_datasets(f):
+    out = []
+    f.visititems(lambda n, o: out.append(("/" + n, o))
+                 if isinstance(o, h5py.Dataset) else None)
+    return out
+
+
+def is_scale(ds):
+    return bool(h5py.h5ds.is_scale(ds.id))
+
+
+def dim_names(ds):
+    return [os.path.basename(d[0].name) if len(d) else "" for d in ds.dims]
+
+
+# --- netCDF readers ---------------------------------------------------------
+
+def check_netcdf(c, path):
+    import pandas as pd
+    import xarray as xr
+
+    r = subprocess.run(["ncdump", "-h", path], capture_output=True, text=True)
+    c.check(r.returncode == 0, "ncdump -h succeeds", r.stderr.strip()[:300])
+    c.check("datacenter" in r.stdout and "racks(time, regions, hardware)"
+            in r.stdout, "ncdump shows racks(time, regions, hardware)")
+
+    with h5py.File(path, "r") as f:
+        groups = [None] + [k for k, v in f.items() if isinstance(v, h5py.Group)]
+        for engine in ("netcdf4", "h5netcdf"):
+            for g in groups:
+                label = f"xarray ({engine}) opens group {g or '/'}"
+                try:
+                    ds = xr.open_dataset(path, group=g, engine=engine)
+                except Exception as e:  # noqa: BLE001 (report any failure)
+                    c.check(False, label, f"{type(e).__name__}: {e}")
+                    continue
+                c.check(True, label)
+                h5g = f[g] if g else f
+                bad = []
+                seen = 0
+                for name, var in ds.variables.items():
+                    h = h5g.get(name)
+                    if not isinstance(h, h5py.Dataset):
+                        continue
+                    seen += 1
+                    if list(var.dims) != [d for d in dim_names(h)] and \
+                            not (is_scale(h) and list(var.dims) == [name]):
+                        bad.append(f"{name} dims {var.dims} vs {dim_names(h)}")
+                    if "units" in h.attrs and \
+                            var.attrs.get("units") != text(h.attrs["units"]):
+                        bad.append(f"{name} units")
+                    if h.dtype.kind == "f" and not np.array_equal(
+                            np.asarray(var.values), h[()], equal_nan=True):
+                        bad.append(f"{name} values")
+                c.check(not bad, f"{label}: dims, units and values of {seen} "
+                        "variables as in h5py",
+                        "; ".join(bad[:5]))
+                ds.close()
+
+        # Labelled arrays: the doc's recipe (assign the root coordinates).
+        root = xr.open_dataset(path)
+        dc = xr.open_dataset(path, group="datacenter").assign_coords(root.coords)
+        regions = list(f["regions"].asstr()[()])
+        hardware = list(f["hardware"].asstr()[()])
+        racks = dc["racks"]
+        c.check(list(racks.coords["regions"].values) == regions and
+                list(racks.coords["hardware"].values) == hardware,
+                "xarray racks is labelled with regions and hardware")
+        c.check(racks.attrs.get("units") == "1" and
+                dc["energy"].attrs.get("units") == "TWh/year",
+                "xarray keeps units (racks 1, energy TWh/year)")
+        sel = racks.sel(regions=regions[-1], hardware=hardware[0]).values
+        c.check(np.array_equal(sel, f["datacenter/racks"][:, -1, 0]),
+                "xarray .sel by label gives h5py's values")
+        c.check(root["time"].attrs.get("units") == "year",
+                "time has units year")
+        for k in ("title", "history", "Conventions"):
+            c.check(k in root.attrs, f"global attribute {k}")
+        if "event" in root.dims:
+            n = root.dims["event"]
+            c.check(n == len(f["events"]), f"xarray sees the {n} events")
+            if n:
+                ev = f["events"][()]
+                c.check(np.array_equal(root["event"].values, ev["time"]) and
+                        list(root["event_region"].values) ==
+                        [x.decode() for x in ev["region_name"]],
+                        "event, event_region match /events")
+        # pandas: the same table from h5py and from xarray.
+        t = f["time"][()]
+        load_h5 = pd.DataFrame(f["datacenter/facility_load"][()], index=t,
+                               columns=regions)
+        load_xr = dc["facility_load"].to_pandas()
+        c.check(np.array_equal(load_h5.values, load_xr.values) and
+                list(load_xr.columns) == regions,
+                "pandas tables from h5py and xarray agree")
+        if "annual" in f:
+            an = xr.open_dataset(path, group="annual").assign_coords(root.coords)
+            c.check(np.array_equal(an["dc_energy"].values,
+                                   f["annual/dc_energy"][()]),
+                    "annual group: dc_energy as in h5py")
+            an.close()
+        dc.close()
+        root.close()
+
+
+# --- CSV --------------------------------------------------------------------
+
+COLUMN = {"regions": "region", "hardware": "hardware", "segments": "segment",
+          "technologies": "technology", "corridors": "corridor",
+          "time": "time", "year": "year"}
+ORDER = ["time", "year", "regions", "hardware", "segments", "technologies",
+         "corridors"]
+
+
+def check_csv(c, folder, path):
+    with h5py.File(path, "r") as f:
+        groups = {}
+        for name, ds in h5_datasets(f):
+            parts = name.strip("/").split("/")
+            if len(parts) != 2 or ds.dtype.kind != "f" or is_scale(ds):
+                continue
+            dims = dim_names(ds)
+            if not dims or dims[0] not in ("time", "year"):
+                continue
+            groups.setdefault(parts[0], []).append((parts[1], ds, dims))
+        for g, members in groups.items():
+            fn = os.path.join(folder, g + ".csv")
+            if not c.check(os.path.exists(fn), f"{g}.csv written"):
+                continue
+            used = []
+            for _, _, dims in members:
+                for d in dims:
+                    if d not in used:
+                        used.append(d)
+            used.sort(key=lambda d: ORDER.index(d) if d in ORDER else 99)
+            want = [COLUMN.get(d, d) for d in used] + ["variable", "value", "units"]
+            with open(fn, newline="") as fh:
+                rows = list(csv.reader(fh))
+            c.check(rows and rows[0] == want, f"{g}.csv columns {','.join(want)}",
+                    f"got {rows[0] if rows else None}")
+            nvals = sum(ds.size for _, ds, _ in members)
+            c.check(len(rows) - 1 == nvals, f"{g}.csv has one row per value ({nvals})",
+                    f"{len(rows) - 1} rows")
+            # Index every value by (variable, labels) and compare all rows.
+            labels = {}
+            for d in used:
+                scale = None
+                for _, ds, dims in members:
+                    if d in dims:
+                        scale = ds.dims[dims.index(d)][0]
+                        break
+                v = scale[()]
+                labels[d] = ([text(x) for x in v] if v.dtype.kind in "OSU"
+                             else [repr(float(x)) for x in v])
+            by_name = {n: (ds[()], dims, text(ds.attrs.get("units", "")))
+                       for n, ds, dims in members}
+            pos = {d: {lab: i for i, lab in enumerate(labels[d])} for d in used}
+            bad = 0
+            detail = ""
+            header = rows[0]
+            for row in rows[1:]:
+                rec = dict(zip(header, row))
+                data, dims, unit = by_name.get(rec["variable"], (None, None, None))
+                if data is None:
+                    bad += 1
+                    detail = f"unknown variable {rec['variable']}"
+                    continue
+                idx = []
+                for d in dims:
+                    cell = rec[COLUMN.get(d, d)]
+                    if d in ("time", "year"):
+                        cell = repr(float(cell))
+                    idx.append(pos[d].get(cell))
+                if None in idx or float(rec["value"]) != data[tuple(idx)] or \
+                        rec["units"] != unit:
+                    bad += 1
+                    detail = f"row {row}"
+                empty = [COLUMN.get(d, d) for d in used if d not in dims]
+                if any(rec[k] for k in empty):
+                    bad += 1
+                    detail = f"non-empty cell for an axis the variable lacks: {row}"
+            c.check(bad == 0, f"{g}.csv: every value, label and unit matches HDF5 exactly",
+                    f"{bad} bad rows, e.g. {detail}")
+        if "events" in f:
+            fn = os.path.join(folder, "events.csv")
+            if c.check(os.path.exists(fn), "events.csv written"):
+                with open(fn, newline="") as fh:
+                    rows = list(csv.reader(fh))
+                ev = f["events"][()]
+                ok = rows[0] == ["time", "region", "kind"] and len(rows) - 1 == len(ev)
+                for row, e in zip(rows[1:], ev):
+                    ok = ok and float(row[0]) == e["time"] and \
+                        row[1] == e["region_name"].decode() and \
+                        row[2] == ("below" if e["kind"] == 0 else "recover")
+                c.check(ok, f"events.csv matches /events ({len(ev)} rows)")
+
+
+# --- Images -----------------------------------------------------------------
+
+def check_image(c, path, min_bytes):
+    ext = os.path.splitext(path)[1].lower()
+    if not c.check(os.path.exists(path), f"{path} written"):
+        return
+    size = os.path.getsize(path)
+    c.check(size >= min_bytes, f"{path} has {size} bytes (>= {min_bytes})")
+    if ext == ".png":
+        import matplotlib.image as mpimg
+        img = mpimg.imread(path)
+        rgb = img[..., :3]
+        ink = float(np.mean(np.any(rgb < 0.95, axis=-1)))
+        c.check(img.shape[0] >= 600 and img.shape[1] >= 800,
+                f"{path} is {img.shape[1]} x {img.shape[0]} pixels")
+        c.check(0.03 < ink < 0.95, f"{path}: {ink:.0%} of the pixels are not white")
+        colours = len(np.unique((rgb.reshape(-1, 3) * 15).round(), axis=0))
+        c.check(colours >= 20, f"{path}: {colours} distinct colours (not blank)")
+    elif ext == ".pdf":
+        with open(path, "rb") as fh:
+            data = fh.read()
+        c.check(data.startswith(b"%PDF-") and b"%%EOF" in data[-64:],
+                f"{path} is a complete PDF")
+        c.check(data.count(b"/Type /Page") >= 1 or data.count(b"/Type/Page") >= 1,
+                f"{path} has a page")
+    elif ext == ".svg":
+        import xml.etree.ElementTree as ET
+        root = ET.parse(path).getroot()
+        paths = sum(1 for e in root.iter() if e.tag.endswith("path"))
+        c.check(root.tag.endswith("svg"), f"{path} is SVG")
+        c.check(paths >= 200, f"{path} draws {paths} paths")
+
+
+# --- dcgrid info and compare ------------------------------------------------
+
+def nearest(t, year):
+    return int(np.argmin(np.abs(t - year)))
+
+
+def figures(path, year=2030.0):
+    with h5py.File(path, "r") as f:
+        t = f["time"][()]
+        i = nearest(t, year)
+        out = {"scenario": text(f.attrs["scenario"]),
+               "racks_k": f["datacenter/racks"][i].sum() / 1e3,
+               "std_m": f["datacenter/standard_racks"][i].sum() / 1e6}
+        y = list(f["annual/year"][()])
+        out["dc_twh"] = (f["annual/dc_energy"][y.index(math.floor(year))].sum()
+                         if math.floor(year) in y else float("nan"))
+        if "grid" in f:
+            out["rm_min"] = f["grid/reserve_margin"][()].min() * 100.0
+            out["em"] = (f["annual/emissions"][y.index(math.floor(year))].sum()
+                         if math.floor(year) in y else float("nan"))
+            out["unserved_total"] = f["cumulative/unserved_energy"][-1].sum()
+            out["events"] = int(sum(1 for e in f["events"][()] if e["kind"] == 0))
+        return out
+
+
+def numbers(line):
+    return [float(x) for x in re.findall(r"[-+]?\d+\.\d+|[-+]?\d+(?![\d.])", line)]
+
+
+def row(lines, label):
+    for ln in lines:
+        if ln.startswith(label):
+            return numbers(ln[len(label):])
+    return None
+
+
+def close(a, b, decimals):
+    return abs(a - b) <= 0.51 * 10 ** (-decimals) + 1e-9 * abs(b)
+
+
+def check_info(c, out, path):
+    lines = open(out).read().splitlines()
+    body = "\n".join(lines)
+    fig = figures(path)
+    with h5py.File(path, "r") as f:
+        c.check(f"Scenario    {fig['scenario']}" in body, "info names the scenario")
+        for word in ("Schema      dcgrid/1", "Created", "History", "Written by",
+                     "Solver statistics", "steps", "rhs_evals", "Datasets (",
+                     "Key figures", "Status      complete"):
+            c.check(word in body, f"info prints '{word}'")
+        missing = []
+        for name, ds in h5_datasets(f):
+            pattern = re.escape(name) + r"\s+\(.*\)\s+" + re.escape(
+                text(ds.attrs["units"]) if "units" in ds.attrs else "-")
+            if not re.search(pattern, body):
+                missing.append(name)
+        c.check(not missing, "info lists every dataset with its shape and units",
+                ", ".join(missing[:5]))
+        c.check(("/datacenter/racks" in body and
+                 "(time=%d, regions=%d, hardware=%d)" % f["datacenter/racks"].shape
+                 in body), "info shows named dimensions of /datacenter/racks")
+    r = row(lines, "racks in service 2030 (thousand)")
+    c.check(r is not None and close(r[0], fig["racks_k"], 1),
+            f"info: racks 2030 = {fig['racks_k']:.1f} thousand", str(r))
+    r = row(lines, "DC electricity in 2030 (TWh)")
+    c.check(r is not None and close(r[0], fig["dc_twh"], 1),
+            f"info: DC electricity 2030 = {fig['dc_twh']:.1f} TWh", str(r))
+    if "rm_min" in fig:
+        r = row(lines, "lowest reserve margin, whole horizon")
+        c.check(r is not None and close(r[0], fig["rm_min"], 1),
+                f"info: lowest reserve margin {fig['rm_min']:.1f} %", str(r))
+        c.check(f"Reserve-margin events ({len(h5py.File(path, 'r')['events'])})"
+                in body, "info lists the reserve-margin events")
+
+
+def check_compare(c, out, a, b):
+    lines = open(out).read().splitlines()
+    fa, fb = figures(a), figures(b)
+    body = "\n".join(lines)
+    c.check(f"A: {a}" in body and f"B: {b}" in body, "compare names both files")
+    c.check(fa["scenario"] in body and fb["scenario"] in body,
+            "compare names both scenarios")
+    for label, key, dec in (("racks in service 2030 (thousand)", "racks_k", 1),
+                            ("MIIT standard racks 2030 (million)", "std_m", 2),
+                            ("DC electricity in 2030 (TWh)", "dc_twh", 1),
+                            ("emissions in 2030 (Mt CO2)", "em", 0),
+                            ("lowest reserve margin, whole horizon", "rm_min", 1),
+                            ("unserved energy, whole horizon (TWh)",
+                             "unserved_total", 3),
+                            ("reserve-margin shortfalls (events)", "events", 0)):
+        if key not in fa:
+            continue
+        r = row(lines, label)
+        ok = (r is not None and len(r) >= 3 and close(r[0], fa[key], dec) and
+              close(r[1], fb[key], dec) and
+              close(r[2], fb[key] - fa[key], dec))
+        c.check(ok, f"compare: {label}: {fa[key]:.{dec}f} vs {fb[key]:.{dec}f}",
+                str(r))
+
+
+# --- The documented recipes -------------------------------------------------
+
+def check_recipes(c, doc, path, csv_dir=None):
+    src = open(doc).read()
+    start = src.find("## Loading recipes")
+    blocks = re.findall(r"```python\n(.*?)```", src[start:], re.S)
+    c.check(len(blocks) >= 2, f"{len(blocks)} Python recipes in {doc}")
+    work = tempfile.mkdtemp(prefix="dcgrid-recipes.")
+    try:
+        names = set(re.findall(r'"([\w.-]+\.h5)"', "\n".join(blocks)))
+        for n in names:
+            shutil.copy(path, os.path.join(work, n))
+        if csv_dir:
+            shutil.copytree(csv_dir, os.path.join(work, "csv"))
+        for i, code in enumerate(blocks):
+            r = subprocess.run([sys.executable, "-c", code], cwd=work,
+                               capture_output=True, text=True,
+                               env=dict(os.environ, MPLBACKEND="Agg"))
+            first = code.strip().splitlines()[0][:60]
+            c.check(r.returncode == 0, f"recipe {i + 1} runs ({first})",
+                    (r.stderr.strip().splitlines() or [""])[-1][:300])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv):
+    c = Checker()
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    what, args = argv[0], argv[1:]
+    if what == "netcdf":
+        check_netcdf(c, args[0])
+    elif what == "csv":
+        check_csv(c, args[0], args[1])
+    elif what == "image":
+        check_image(c, args[0], int(args[1]) if len(args) > 1 else 20000)
+    elif what == "info":
+        check_info(c, args[0], args[1])
+    elif what == "compare":
+        check_compare(c, args[0], args[1], args[2])
+    elif what == "recipes":
+        check_recipes(c, args[0], args[1], args[2] if len(args) > 2 else None)
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# End-to-end robustness of `dcgrid run`: nothing is lost or corrupted.
+#
+#   tests/test_robust.sh PATH/TO/dcgrid
+#
+# - Solver trouble (explosive growth, too much work for tight tolerances,
+#   near-zero lead times with a tiny step budget): exit status 1, a message
+#   naming the time, the quantity and CVODE's reason, and a file holding
+#   the results up to the failure marked complete = 0 (read back by
+#   tests/check_h5.py --partial).
+# - SIGINT and SIGTERM during a run: exit status 130 or 143, a message, no
+#   file under the final name and no temporary file.
+# - A full disk (a 64 KiB tmpfs when this runs as root and may mount one,
+#   else a file-size limit, ulimit -f): exit status 1, a clear message, no
+#   file and no temporary file; an existing result is left as it was.
+# Prints one line per check and `N passed, N failed`; exits 1 on a failure.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+	echo "usage: $0 PATH/TO/dcgrid" >&2
+	exit 2
+fi
+DCGRID=$(realpath "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
+OK=$HERE/bad-inputs/ok.cfg
+PYTHON=/usr/bin/python3
+export LC_ALL=C
+unset DCGRID_MEMORY_LIMIT
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dcgrid-robust.XXXXXX")
+mounted=
+cleanup() {
+	if [[ -n $mounted ]]; then
+		umount "$mounted" 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK"
+
+passed=0
+failed=0
+ok() {
+	passed=$((passed + 1))
+	echo "ok   - $1"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL - $1"
+	if [[ -n ${2:-} ]]; then
+		sed 's/^/       /' <<<"$2"
+	fi
+}
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else fail "$name" "$(tail -n 5 err.txt 2>/dev/null)"; fi
+}
+# run ARGS...: dcgrid with stdout/stderr in out.txt/err.txt, status in $rc.
+run() {
+	rc=0
+	"$DCGRID" "$@" >out.txt 2>err.txt </dev/null || rc=$?
+}
+no_temp() { [[ -z $(find "${1:-.}" -name '.*.tmp.*' -print -quit) ]]; }
+h5partial() {
+	local out
+	if out=$("$PYTHON" "$HERE/check_h5.py" "$1" --partial 2>&1); then
+		ok "$1 is a readable partial result (check_h5.py --partial)"
+	else
+		fail "$1 is a readable partial result" "$(grep -v '^ok' <<<"$out" | tail -n 8)"
+	fi
+}
+
+# ---- solver trouble ------------------------------------------------------
+
+# solver_case NAME PATTERN ARGS...: the run fails with status 1, the first
+# error line matches PATTERN and the partial file is valid.
+solver_case() {
+	local name=$1 pattern=$2
+	shift 2
+	run run "$OK" -q -o "$name.h5" "$@"
+	check "$name: exit status 1 (got $rc)" test "$rc" -eq 1
+	check "$name: message names time, quantity and reason" \
+		grep -Eq "^dcgrid: solver failed at t = [0-9.]+: CV_[A-Z_]+: .*$pattern" err.txt
+	check "$name: message says where the partial result is" \
+		grep -Eq "^dcgrid: partial result up to t = [0-9.]+ written to $name.h5$" err.txt
+	if [[ -f $name.h5 ]]; then
+		h5partial "$name.h5"
+	else
+		fail "$name: no partial file"
+	fi
+	check "$name: no temporary file" no_temp
+}
+
+solver_case explosive-growth '\[region [a-z]+, class [a-z]+\] \(value [-0-9.e+]+\)$' \
+	--set segments.[0].growth=5.0 --set segments.[0].saturation_pflops=1e300 \
+	--set horizon.end=2500
+solver_case tight-tolerances 'largest local error in [a-z].* \(value [-0-9.e+]+\)$' \
+	--set solver.rtol=1e-14 --set solver.atol=1e-16 --set solver.max_steps=100
+solver_case near-zero-lead-time 'technology (coal|wind)\] \(value' \
+	--set technologies.[0].lead_time_yr=0.0100001 \
+	--set technologies.[1].lead_time_yr=0.0100001 --set solver.max_steps=10
+# A failed run still needs --force to replace a result, like any run.
+run run "$OK" -q -o explosive-growth.h5 --set solver.max_steps=10
+check "a failed run does not replace a file without --force (exit $rc)" test "$rc" -eq 2
+
+# ---- SIGINT and SIGTERM --------------------------------------------------
+
+# A scenario that takes a few seconds: 300 regions, tight tolerances.
+slow=slow.cfg
+{
+	echo 'scenario = "slow";'
+	echo 'horizon = { start = 2024.0; end = 2124.0; output_step_yr = 0.25; };'
+	echo 'solver = { rtol = 1e-10; atol = 1e-10; max_steps = 1000000; };'
+	echo 'segments = ( { name = "general"; growth = 0.1; },'
+	echo '  { name = "ai"; growth = { year = [2024.0, 2030.0]; value = [0.4, 0.3]; }; } );'
+	echo 'hardware = ( { name = "cpu"; segment = "general"; build_time_yr = 1.0; life_yr = 6.0;'
+	echo '    kw_per_rack = 8.0; pflops_per_rack = 0.1; initial_racks = 100000.0; },'
+	echo '  { name = "gpu"; segment = "ai"; build_time_yr = 1.5; life_yr = 5.0; kw_per_rack = 40.0;'
+	echo '    pflops_per_rack = 2.0; initial_racks = 5000.0; } );'
+	echo 'regions = ('
+	n=300
+	for ((i = 1; i <= n; i++)); do
+		printf '  { name = "r%d"; initial_share = %s; initial_pue = 1.%d; }%s\n' \
+			"$i" "$(awk "BEGIN { printf \"%.15f\", 1 / $n }")" $((i % 9 + 1)) \
+			"$([[ $i -lt $n ]] && echo ,)"
+	done
+	echo ');'
+} >"$slow"
+
+# interrupt SIG STATUS: starts a run, signals it after 0.5 s.
+interrupt() {
+	local sig=$1 want=$2 pid
+	rm -f interrupted.h5
+	"$DCGRID" run "$slow" -o interrupted.h5 >out.txt 2>err.txt </dev/null &
+	pid=$!
+	sleep 0.5
+	kill -s "$sig" "$pid" 2>/dev/null || true
+	rc=0
+	wait "$pid" || rc=$?
+	if [[ $rc -eq 0 ]]; then
+		fail "SIG$sig: the run finished before the signal (make slow.cfg slower)"
+		return
+	fi
+	check "SIG$sig: exit status $want (got $rc)" test "$rc" -eq "$want"
+	check "SIG$sig: message says so" \
+		grep -Eq "^dcgrid: SIG$sig: interrupted at t = [0-9.]+ of 2124.00; nothing was written to interrupted.h5$" err.txt
+	check "SIG$sig: no file under the final name" test ! -e interrupted.h5
+	check "SIG$sig: no temporary file" no_temp
+}
+interrupt INT 130
+interrupt TERM 143
+
+# ---- a full disk ---------------------------------------------------------
+
+mkdir small
+if [[ $EUID -eq 0 ]] && mount -t tmpfs -o size=64k tmpfs small 2>/dev/null; then
+	mounted=$WORK/small
+	how="a 64 KiB tmpfs"
+	full() { run run "$OK" -q -o small/full.h5 "$@"; }
+else
+	how="ulimit -f 64"
+	full() {
+		rc=0
+		(ulimit -f 64 && trap '' XFSZ && exec "$DCGRID" run "$OK" -q -o small/full.h5 "$@") \
+			>out.txt 2>err.txt </dev/null || rc=$?
+	}
+fi
+full
+check "full disk ($how): exit status 1 (got $rc)" test "$rc" -eq 1
+check "full disk ($how): clear message" \
+	grep -Eq "^dcgrid: cannot write small/full.h5: .*(No space left on device|File too large)" err.txt
+check "full disk ($how): no file" test ! -e small/full.h5
+check "full disk ($how): no temporary file" no_temp small
+# An existing result survives a failed --force.
+echo "an earlier result" >small/full.h5
+full --force
+check "full disk with --force: exit status 1 (got $rc)" test "$rc" -eq 1
+check "full disk with --force: the earlier file is untouched" \
+	grep -qx "an earlier result" small/full.h5
+check "full disk with --force: no temporary file" no_temp small
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
