@@ -429,9 +429,6 @@ int dcg_model_breakpoints(const struct dcg_model *m, double **ret_t,
 #define DCG__COUNT(s) (cap += count_points(s))
 	DCG__FOR_EACH_SCHEDULE(m, DCG__COUNT);
 #undef DCG__COUNT
-	double y0 = ceil(m->t0), y1 = floor(m->t1);
-	size_t years = y1 >= y0 ? (size_t)(y1 - y0) + 1 : 0;
-	cap += years;
 	double *t = malloc((cap ? cap : 1) * sizeof *t);
 	if (!t)
 		return dcg_error_set(err, DCG_ENOMEM,
@@ -440,11 +437,6 @@ int dcg_model_breakpoints(const struct dcg_model *m, double **ret_t,
 #define DCG__ADD(s) add_points(m, (s), t, &n)
 	DCG__FOR_EACH_SCHEDULE(m, DCG__ADD);
 #undef DCG__ADD
-	for (size_t i = 0; i < years; i++) {
-		double y = y0 + (double)i;
-		if (y > m->t0 && y < m->t1)
-			t[n++] = y;
-	}
 	qsort(t, n, sizeof *t, cmp_double);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)

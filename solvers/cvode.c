@@ -35,6 +35,10 @@ struct solve_ctx {
 	const struct dcg_model *m;
 	struct dcg_work *w;
 	struct dcg_jac *jac; /* coloured differences, for KLU and GMRES */
+	/* After a restart at a breakpoint CVODE asks for a new Jacobian; the
+	 * last one is still close (the state is continuous), so it is reused
+	 * once, and recomputed only if Newton's method then fails. */
+	bool jac_valid, reuse_once;
 	char last_msg[256]; /* CVODE's last message, instead of stderr */
 };
 
@@ -67,10 +71,15 @@ static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
 	(void)t1;
 	(void)t2;
 	(void)t3;
-	int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
-			       N_VGetArrayPointer(fy));
-	if (rc)
-		return rc;
+	if (c->reuse_once && c->jac_valid) {
+		c->reuse_once = false;
+	} else {
+		int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
+				       N_VGetArrayPointer(fy));
+		if (rc)
+			return rc;
+		c->jac_valid = true;
+	}
 	dcg__jac_csc(c->jac, SUNSparseMatrix_IndexPointers(J),
 		     SUNSparseMatrix_IndexValues(J), SUNSparseMatrix_Data(J));
 	return 0;
@@ -80,15 +89,17 @@ static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
 		    sunbooleantype *jcur, sunrealtype gamma, void *data)
 {
 	struct solve_ctx *c = data;
-	if (!jok) {
+	if (!jok && !(c->reuse_once && c->jac_valid)) {
 		int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
 				       N_VGetArrayPointer(fy));
 		if (rc)
 			return rc;
+		c->jac_valid = true;
 		*jcur = SUNTRUE;
 	} else {
 		*jcur = SUNFALSE;
 	}
+	c->reuse_once = false;
 	return dcg__jac_block_factor(c->jac, gamma);
 }
 
@@ -193,6 +204,12 @@ static void add_stats(void *mem, struct dcg_solver_stats *st, bool has_ls)
 			st->jac_evals += v;
 		if (CVodeGetNumLinRhsEvals(mem, &v) == CV_SUCCESS)
 			st->rhs_evals += v;
+		if (CVodeGetNumLinIters(mem, &v) == CV_SUCCESS)
+			st->lin_iters += v;
+		if (CVodeGetNumPrecEvals(mem, &v) == CV_SUCCESS)
+			st->jac_evals += v;
+		if (CVodeGetNumPrecSolves(mem, &v) == CV_SUCCESS)
+			st->prec_solves += v;
 	}
 	sunrealtype h;
 	if (CVodeGetLastStep(mem, &h) == CV_SUCCESS && h > 0)
@@ -455,14 +472,18 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 
 	if ((rc = record(m, c.w, res, iout++, t0, yv, qv)))
 		goto solver_failed;
+	/* Year boundaries ya + iyr (iyr = 0..Y) where the quadratures are
+	 * read for the calendar-year totals. */
+	size_t iyr = 0;
 	if (Y && ya == t0)
-		memcpy(&qyear[0], qv, nq * sizeof *qv);
+		memcpy(&qyear[iyr++ * nq], qv, nq * sizeof *qv);
 	while (iout < T) {
 		double tout = iout == T - 1 ? t1 : t0 + (double)iout * step;
 		while (ibp < nbp && bp[ibp] <= t + 1e-12)
 			ibp++;
 		double tstop = ibp < nbp ? bp[ibp] : t1;
-		double target = fmin(tout, tstop);
+		double tyear = Y && iyr <= Y ? ya + (double)iyr : INFINITY;
+		double target = fmin(fmin(tout, tstop), tyear);
 		if ((flag = CVodeSetStopTime(mem, tstop))) {
 			rc = -1;
 			goto solver_failed;
@@ -499,6 +520,8 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 					}
 			continue;
 		}
+		if (fabs(t - tyear) <= 1e-9 * fmax(1.0, fabs(tyear)))
+			memcpy(&qyear[iyr++ * nq], qv, nq * sizeof *qv);
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
 			if ((rc = record(m, c.w, res, iout++, tout, yv, qv)))
 				goto solver_failed;
@@ -506,11 +529,8 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				opts->progress(tout, t0, t1, opts->progress_ctx);
 		}
 		if (ibp < nbp && fabs(t - tstop) <= 1e-9 * fmax(1.0, fabs(tstop))) {
-			/* A breakpoint: keep whole-year quadratures, apply
-			 * discrete changes and restart the integrator. */
-			double yr = round(tstop);
-			if (fabs(yr - tstop) < 1e-9 && yr >= ya && yr <= ya + (double)Y)
-				memcpy(&qyear[(size_t)(yr - ya) * nq], qv, nq * sizeof *qv);
+			/* A breakpoint: apply discrete changes and restart
+			 * the integrator. */
 			dcg_model_apply_jumps(m, tstop, yv);
 			/* Round-off can leave a constrained state a hair below
 			 * 0 (-3e-42 seen after 115 years), which CVodeReInit
@@ -527,12 +547,15 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				rc = flag;
 				goto solver_failed;
 			}
+			c.reuse_once = true;
 			ibp++;
 		}
 	}
-	if (Y && ya + (double)Y == t1)
-		memcpy(&qyear[Y * nq], qv, nq * sizeof *qv);
 	add_stats(mem, &res->stats, true);
+	if (c.jac) {
+		res->stats.jac_rhs_evals = dcg__jac_rhs_evals(c.jac);
+		res->stats.rhs_evals += res->stats.jac_rhs_evals;
+	}
 	res->t_reached = t1;
 
 	/* Calendar-year totals: differences of the quadratures at the year

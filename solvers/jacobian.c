@@ -26,6 +26,7 @@ struct dcg_jac {
 	double *pre, *prenat;
 	double **precols, **natcols;
 	sunindextype *piv, *pivnat;
+	long rhs_evals;
 };
 
 static int cmp_size(const void *a, const void *b)
@@ -203,6 +204,11 @@ size_t dcg__jac_ncolors(const struct dcg_jac *j)
 	return j->ncolors;
 }
 
+long dcg__jac_rhs_evals(const struct dcg_jac *j)
+{
+	return j->rhs_evals;
+}
+
 static double increment(const struct dcg_jac *j, const double *y, size_t i)
 {
 	/* sqrt(machine epsilon) relative to the larger of the value and its
@@ -224,6 +230,7 @@ int dcg__jac_eval(struct dcg_jac *j, struct dcg_work *w, double t,
 					j->yp[r * rs + o] = y[r * rs + o] + increment(j, y, r * rs + o);
 			/* A failed evaluation is returned as is: CVODE then
 			 * retries with a smaller step. */
+			j->rhs_evals++;
 			if ((rc = dcg_model_rhs(m, w, t, j->yp, j->fp)) != 0)
 				return rc;
 			for (size_t r = 0; r < j->R; r++) {
@@ -244,6 +251,7 @@ int dcg__jac_eval(struct dcg_jac *j, struct dcg_work *w, double t,
 		size_t col = j->nat + c;
 		j->yp[col] = y[col] + increment(j, y, col);
 		double h = j->yp[col] - y[col];
+		j->rhs_evals++;
 		if ((rc = dcg_model_rhs(m, w, t, j->yp, j->fp)) != 0)
 			return rc;
 		for (size_t i = 0; i < n; i++)

@@ -29,6 +29,9 @@ void dcg__jac_free(struct dcg_jac *j);
 size_t dcg__jac_nnz(const struct dcg_jac *j);
 size_t dcg__jac_ncolors(const struct dcg_jac *j);
 
+/* Right-hand sides evaluated by dcg__jac_eval so far. */
+long dcg__jac_rhs_evals(const struct dcg_jac *j);
+
 /* Evaluates the difference quotients at (t, y) with f(t, y) = fy.
  * Returns the right-hand side's status. */
 int dcg__jac_eval(struct dcg_jac *j, struct dcg_work *w, double t,

@@ -142,9 +142,9 @@ static void test_breakpoints_and_jumps(void)
 	double *t = NULL;
 	size_t n = 0;
 	CU_ASSERT_EQUAL(dcg_model_breakpoints(m, &t, &n, NULL), 0);
-	/* Whole years 2025..2029 plus 2026.25. */
-	CU_ASSERT_EQUAL(n, 6);
-	CU_ASSERT_DOUBLE_EQUAL(t[2], 2026.25, 1e-12);
+	/* The availability step only: whole years need no restart. */
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_DOUBLE_EQUAL(t[0], 2026.25, 1e-12);
 	free(t);
 	double *y = alloc_state(m);
 	CU_ASSERT_EQUAL(dcg_model_initial(m, y), 0);

@@ -218,8 +218,9 @@ void dcg_model_constraints(const struct dcg_model *m, double *c);
 /* Initial state y0 (n entries) at t0. Returns 0 or DCG_ENOMEM. */
 int dcg_model_initial(const struct dcg_model *m, double *y0);
 
-/* Sorted, de-duplicated schedule breakpoints strictly inside (t0, t1), plus
- * every whole year (for calendar-year totals). Caller frees *ret_t. */
+/* Sorted, de-duplicated schedule breakpoints strictly inside (t0, t1):
+ * the times where the solver must stop and restart. (Whole years, where
+ * calendar-year totals are read, need no restart.) Caller frees *ret_t. */
 int dcg_model_breakpoints(const struct dcg_model *m, double **ret_t,
 			  size_t *ret_n, struct dcg_error *err);
 

@@ -22,6 +22,10 @@ struct dcg_event {
 struct dcg_solver_stats {
 	long steps, rhs_evals, jac_evals, lin_setups, err_test_fails;
 	long nonlin_iters, nonlin_conv_fails, root_evals, restarts;
+	long lin_iters;      /* Krylov iterations (GMRES) */
+	long prec_solves;    /* preconditioner solves (GMRES) */
+	long jac_rhs_evals;  /* right-hand sides spent on difference Jacobians,
+				included in rhs_evals */
 	double wall_time_s;
 	double last_step_yr;
 	char method[16];        /* "BDF" or "ADAMS" */
