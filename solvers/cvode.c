@@ -1,11 +1,11 @@
 /* Integrating a model with CVODES: the only file that knows N_Vector.
  *
- * The horizon is cut at every schedule breakpoint and whole year; the solver
- * stops exactly there (CVodeSetStopTime), discrete changes are applied and it
- * restarts (CVodeReInit), so it never steps across a kink or a jump, and the
- * quadratures at whole years give calendar-year totals exactly. Output times
- * are t0 + i*step and t1. Reserve-margin crossings are located by CVODE's
- * root-finding.
+ * The horizon is cut at every schedule breakpoint: the solver stops exactly
+ * there (CVodeSetStopTime), discrete changes are applied and it restarts
+ * (CVodeReInit), so it never steps across a kink or a jump. Whole years are
+ * reached without a restart and the quadratures there give the calendar-year
+ * totals. Output times are t0 + i*step and t1. Reserve-margin crossings are
+ * located by CVODE's root-finding.
  */
 #include <cvodes/cvodes.h>
 #include <math.h>
