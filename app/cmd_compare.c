@@ -207,6 +207,8 @@ int dcg__cmd_compare(int argc, char **argv)
 	struct dcg_h5_file *file[2] = { NULL, NULL };
 	struct dcg_h5_figures fig[2];
 	struct dcg_error err = { 0 };
+
+	memset(fig, 0, sizeof fig);
 	double year = 2030.0;
 	int c, rc, exit_status = DCG_EXIT_OK;
 

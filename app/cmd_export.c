@@ -223,7 +223,8 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 			continue;
 		for (int d = 0; d < vars[i].rank; d++) {
 			size_t c = 0;
-			while (c < ncols && strcmp(cols[c], vars[i].dim_name[d]))
+			while (c < ncols &&
+			       strcmp(cols[c], vars[i].dim_name[d]) != 0)
 				c++;
 			if (c < ncols)
 				continue;
@@ -257,7 +258,7 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 		const struct dcg_h5_var *v = &vars[i];
 		if (!exportable(v, g, sizeof g) || strcmp(g, group) != 0)
 			continue;
-		const struct axis *ax[DCG_H5_MAX_RANK];
+		const struct axis *ax[DCG_H5_MAX_RANK] = { NULL };
 		int col_of[MAX_COLS];
 		for (size_t c = 0; c < ncols; c++)
 			col_of[c] = -1;
@@ -268,13 +269,13 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 					col_of[c] = d;
 		}
 		for (int d = 0; d < v->rank && rc == 0; d++)
-			if (ax[d]->n != v->dims[d])
+			if (!ax[d] || ax[d]->n != v->dims[d])
 				rc = dcg_error_set(err, DCG_EHDF5,
 						   "%s: %s has %zu entries on "
 						   "axis %s, which has %zu",
 						   dcg_h5_path(h), v->path,
 						   v->dims[d], v->dim_name[d],
-						   ax[d]->n);
+						   ax[d] ? ax[d]->n : (size_t)0);
 		double *data = NULL;
 		if (rc || (rc = dcg_h5_read_doubles(h, v->path, &data, NULL,
 						    err)))

@@ -184,7 +184,7 @@ int dcg__cmd_info(int argc, char **argv)
 		print_attr(h, "Failure", "failure");
 	}
 	const char *dims[] = { "/regions", "/hardware", "/segments",
-			       "/technologies", "/corridors" };
+			       "/technologies", "/corridors", "/event" };
 	printf("%-12s", "Dimensions");
 	for (size_t i = 0; i < nvars; i++)
 		if (strcmp(vars[i].path, "/time") == 0)

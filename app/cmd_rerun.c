@@ -16,6 +16,42 @@
 
 #include "cli.h"
 #include "dcgrid/h5read.h"
+#include "dcgrid/sensitivity.h"
+
+/* The --sensitivity list of a file with a /sensitivity group ("p1,p2"),
+ * or NULL without one (caller frees). */
+static int sensitivity_list(struct dcg_h5_file *f, char **ret_list,
+			    struct dcg_error *err)
+{
+	char **p = NULL;
+	size_t n = 0, len = 1;
+	*ret_list = NULL;
+	if (!dcg_h5_exists(f, "/sensitivity"))
+		return 0;
+	int rc = dcg_h5_attr_texts(f, "/sensitivity", "parameters", &p, &n,
+				   err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(p[i]) + 1;
+	char *list = calloc(len, 1);
+	if (!list) {
+		dcg_h5_labels_free(p, n);
+		return dcg_error_set(err, DCG_ENOMEM, "out of memory");
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(p[i]);
+		if (i)
+			list[at++] = ',';
+		memcpy(list + at, p[i], k);
+		at += k;
+	}
+	list[at] = '\0';
+	dcg_h5_labels_free(p, n);
+	*ret_list = list;
+	return 0;
+}
 
 void dcg__help_rerun(FILE *f)
 {
@@ -25,7 +61,8 @@ void dcg__help_rerun(FILE *f)
 	      "the fully resolved config) and checks that every dataset of the new\n"
 	      "result is bit-identical to FILE.h5's. Prints the datasets that differ;\n"
 	      "exit status 0 when everything matches, 1 when something differs or\n"
-	      "the run fails, 2 for usage errors.\n"
+	      "the run fails, 2 for usage errors. A file with forward sensitivities\n"
+	      "(run --sensitivity) gets them again for the same parameters.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output FILE    keep the new result in FILE (default: a temporary\n"
@@ -51,7 +88,8 @@ int dcg__cmd_rerun(int argc, char **argv)
 	struct dcg_result *res = NULL;
 	struct dcg_error err = { 0 }, solve_err = { 0 };
 	struct dcg__progress progress;
-	char *stored = NULL, *dumped = NULL, *version = NULL;
+	char *stored = NULL, *dumped = NULL, *version = NULL, *sens_list = NULL;
+	struct dcg_sensitivity *sens = NULL;
 	char tmpdir[4096] = "", tmpfile[4200] = "", origin[4200];
 	const char *output = NULL;
 	bool force = false, quiet = false;
@@ -96,6 +134,10 @@ int dcg__cmd_rerun(int argc, char **argv)
 			"dcgrid: warning: %s was written by dcgrid %s, this is "
 			"%s; results may differ for that reason\n",
 			path, version, DCG_VERSION);
+	if ((rc = sensitivity_list(orig, &sens_list, &err)) < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
 	snprintf(origin, sizeof origin, "%s (attribute config)", path);
 	if ((rc = dcg_config_load_string(stored, origin, NULL, 0, &m, &err)) <
 		    0 ||
@@ -135,7 +177,12 @@ int dcg__cmd_rerun(int argc, char **argv)
 		exit_status = dcg__report(solve_rc, &solve_err);
 		goto finish;
 	}
+	/* A file with forward sensitivities gets them again, for the same
+	 * parameters, as `dcgrid run --sensitivity` adds them. */
 	if ((rc = dcg_h5_write_run(output, m, res, dumped, force, &err)) < 0 ||
+	    (sens_list && solve_rc == 0 &&
+	     (rc = dcg__run_sensitivity(sens_list, m, output, &sens, &err)) <
+		     0) ||
 	    (rc = dcg_h5_open(output, &again, &err)) < 0 ||
 	    (rc = dcg_h5_compare(orig, again, &diffs, &ndiff, &ncompared,
 				 &err)) < 0) {
@@ -149,6 +196,8 @@ int dcg__cmd_rerun(int argc, char **argv)
 		       m->scenario, path, res->T, res->stats.steps,
 		       res->stats.wall_time_s,
 		       res->complete ? "" : "; the solver stopped part-way");
+		if (sens_list)
+			printf("With forward sensitivities to %s.\n", sens_list);
 		if (strcmp(stored, dumped) != 0)
 			printf("Note: the stored config and the re-resolved one "
 			       "differ in their text (formatting or a newer "
@@ -188,6 +237,8 @@ finish:
 	if (tmpdir[0])
 		(void)rmdir(tmpdir);
 	free(diffs);
+	free(sens_list);
+	dcg_sensitivity_free(sens);
 	free(stored);
 	free(dumped);
 	free(version);

@@ -130,7 +130,8 @@ static void bar_cb(size_t done, size_t total, void *ctx)
 	struct bar *b = ctx;
 	if (!b->enabled || total == 0)
 		return;
-	if (!b->drawn && b->first == 0 && b->t0 == 0.0) {
+	/* The first call comes before any member runs. */
+	if (b->t0 == 0.0) {
 		b->t0 = wall();
 		b->first = done;
 	}
@@ -200,6 +201,10 @@ static void print_report(FILE *f, const struct dcg_study *s,
 	struct rank_item *it = malloc((s->P + 1) * sizeof *it);
 	if (!it)
 		return;
+	int pw = 9; /* "parameter" */
+	for (size_t j = 0; j < s->P; j++)
+		if ((int)strlen(s->params[j].path) > pw)
+			pw = (int)strlen(s->params[j].path);
 	for (size_t k = 0; k < s->nmetrics && (a->sobol || a->morris); k++) {
 		const char *name = s->metrics[k].name;
 		if (a->sobol) {
@@ -207,15 +212,15 @@ static void print_report(FILE *f, const struct dcg_study *s,
 			fprintf(f, "\nSobol indices of %s (%zu of %zu base rows; 95 %% bootstrap "
 				   "intervals, %zu resamples), ranked by total effect\n",
 				name, a->sobol_used[k], s->samples, s->bootstrap);
-			fprintf(f, "  %4s  %-40s %7s %17s %7s %17s\n", "rank", "parameter",
+			fprintf(f, "  %4s  %-*s %7s %17s %7s %17s\n", "rank", pw, "parameter",
 				"S1", "95 % CI", "ST", "95 % CI");
 			for (size_t j = 0; j < s->P; j++)
 				it[j] = (struct rank_item){j, x[j].ST};
 			qsort(it, s->P, sizeof *it, cmp_desc);
 			for (size_t r = 0; r < s->P; r++) {
 				const struct dcg_sobol_index *v = &x[it[r].j];
-				fprintf(f, "  %4zu  %-40s %7.3f [%6.3f, %6.3f] %7.3f [%6.3f, %6.3f]\n",
-					r + 1, s->params[it[r].j].path, v->S1, v->S1_lo,
+				fprintf(f, "  %4zu  %-*s %7.3f [%6.3f, %6.3f] %7.3f [%6.3f, %6.3f]\n",
+					r + 1, pw, s->params[it[r].j].path, v->S1, v->S1_lo,
 					v->S1_hi, v->ST, v->ST_lo, v->ST_hi);
 			}
 		} else {
@@ -224,14 +229,14 @@ static void print_report(FILE *f, const struct dcg_study *s,
 				   "range; %zu trajectories, %zu levels), ranked by mu*\n",
 				name, dcg_study_metric_units(s->metrics[k].kind), s->samples,
 				s->levels);
-			fprintf(f, "  %4s  %-40s %12s %12s %12s\n", "rank", "parameter", "mu*",
+			fprintf(f, "  %4s  %-*s %12s %12s %12s\n", "rank", pw, "parameter", "mu*",
 				"mu", "sigma");
 			for (size_t j = 0; j < s->P; j++)
 				it[j] = (struct rank_item){j, x[j].mu_star};
 			qsort(it, s->P, sizeof *it, cmp_desc);
 			for (size_t r = 0; r < s->P; r++) {
 				const struct dcg_morris_index *v = &x[it[r].j];
-				fprintf(f, "  %4zu  %-40s %12.5g %12.5g %12.5g\n", r + 1,
+				fprintf(f, "  %4zu  %-*s %12.5g %12.5g %12.5g\n", r + 1, pw,
 					s->params[it[r].j].path, v->mu_star, v->mu, v->sigma);
 			}
 		}
@@ -320,9 +325,17 @@ int dcg__cmd_study(int argc, char **argv)
 	else
 		snprintf(ckpt, cl, "%s.ckpt", output);
 
+	/* Ranks sharing a machine share its cores, unless told otherwise. */
+	size_t threads = a.threads;
+	const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+	long per_node = local ? strtol(local, NULL, 10) : 0;
+	if (!threads && !s->threads && nranks > 1 && per_node > 1) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores > per_node ? (size_t)(cores / per_node) : 1;
+	}
 	struct bar bar = {.enabled = !a.quiet && rank == 0 && isatty(STDERR_FILENO)};
 	struct dcg_ensemble_opts opts = {
-		.threads = a.threads,
+		.threads = threads,
 		.checkpoint = ckpt,
 		.rank = rank,
 		.nranks = nranks,

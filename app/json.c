@@ -259,7 +259,11 @@ void dcg__sensitivity_print(FILE *f, const struct dcg_sensitivity *s)
 	fprintf(f, "\nElasticities at t = %.2f, national totals ((p / y) dy/dp; "
 		   "CVODES forward sensitivities, %.2f s)\n",
 		s->T ? s->time[L] : 0.0, s->wall_time_s);
-	fprintf(f, "  %-40s %12s", "parameter", "value");
+	int pw = 9;
+	for (size_t j = 0; j < s->np; j++)
+		if ((int)strlen(s->path[j]) > pw)
+			pw = (int)strlen(s->path[j]);
+	fprintf(f, "  %-*s %12s", pw, "parameter", "value");
 	for (size_t c = 0; c < sizeof shown / sizeof shown[0]; c++)
 		for (size_t k = 0; k < s->nseries; k++)
 			if (s->ids[k] == shown[c]) {
@@ -272,7 +276,7 @@ void dcg__sensitivity_print(FILE *f, const struct dcg_sensitivity *s)
 			}
 	fputc('\n', f);
 	for (size_t j = 0; j < s->np; j++) {
-		fprintf(f, "  %-40s %12.6g", s->path[j], s->value[j]);
+		fprintf(f, "  %-*s %12.6g", pw, s->path[j], s->value[j]);
 		for (size_t c = 0; c < sizeof shown / sizeof shown[0]; c++)
 			for (size_t k = 0; k < s->nseries; k++) {
 				if (s->ids[k] != shown[c])

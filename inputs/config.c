@@ -426,9 +426,14 @@ static int read_string(struct load *ld, const struct dcg__param *p,
 		       const config_setting_t *s, const char *path,
 		       const char **ret)
 {
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return wrong_type(ld, p, s, path);
-	*ret = config_setting_get_string(s);
+	const char *str = config_setting_type(s) == CONFIG_TYPE_STRING
+				  ? config_setting_get_string(s)
+				  : NULL;
+	if (!str) {
+		(void)wrong_type(ld, p, s, path);
+		return DCG_ECONFIG;
+	}
+	*ret = str;
 	return 0;
 }
 

@@ -98,9 +98,10 @@ static int sfail(struct sload *ld, const config_setting_t *s, const char *fmt,
 	va_end(ap);
 	unsigned line = s ? config_setting_source_line(s) : 0;
 	if (line)
-		return dcg_error_set(ld->err, DCG_ECONFIG, "%s:%u: %s", ld->path,
-				     line, msg);
-	return dcg_error_set(ld->err, DCG_ECONFIG, "%s: %s", ld->path, msg);
+		dcg_error_set(ld->err, DCG_ECONFIG, "%s:%u: %s", ld->path, line, msg);
+	else
+		dcg_error_set(ld->err, DCG_ECONFIG, "%s: %s", ld->path, msg);
+	return DCG_ECONFIG;
 }
 
 static const char *arr_get(const void *ctx, size_t i)
@@ -200,15 +201,21 @@ static int get_string(struct sload *ld, const config_setting_t *grp,
 {
 	const config_setting_t *s = config_setting_get_member(grp, key);
 	if (!s) {
-		if (required)
-			return sfail(ld, grp, "%s%s is missing (expected \"text\")",
-				     where, key);
-		return 1;
+		if (!required)
+			return 1;
+		/* The status is returned here, not through the variadic sfail,
+		 * so that the analyser sees *ret is set whenever 0 is. */
+		(void)sfail(ld, grp, "%s%s is missing (expected \"text\")", where, key);
+		return DCG_ECONFIG;
 	}
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return sfail(ld, s, "%s%s is not a string (expected \"text\")",
-			     where, key);
-	*ret = config_setting_get_string(s);
+	const char *v = config_setting_type(s) == CONFIG_TYPE_STRING
+				? config_setting_get_string(s)
+				: NULL;
+	if (!v) {
+		(void)sfail(ld, s, "%s%s is not a string (expected \"text\")", where, key);
+		return DCG_ECONFIG;
+	}
+	*ret = v;
 	return 0;
 }
 
@@ -490,24 +497,27 @@ static char *read_text(const char *path, struct dcg_error *err)
 	}
 	size_t len = 0, cap = 1 << 14;
 	char *buf = malloc(cap);
-	while (buf) {
+	bool oom = !buf;
+	while (!oom) {
 		if (cap - len < 2) {
 			char *b = realloc(buf, 2 * cap);
 			if (!b) {
-				free(buf);
-				buf = NULL;
+				oom = true;
 				break;
 			}
 			buf = b;
 			cap *= 2;
 		}
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		size_t got = fread(&buf[len], 1, cap - len - 1, f);
 		len += got;
 		if (got == 0)
 			break;
 	}
-	if (!buf)
+	if (oom) {
+		free(buf);
+		buf = NULL;
 		dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
+	}
 	else if (ferror(f)) {
 		dcg_error_set(err, DCG_EIO, "%s: read error", path);
 		free(buf);
@@ -566,11 +576,12 @@ static int read_study(struct sload *ld, const config_setting_t *root,
 		/* Relative to the study file's folder. */
 		const char *slash = strrchr(ld->path, '/');
 		size_t dl = scen[0] != '/' && slash ? (size_t)(slash - ld->path) + 1 : 0;
-		s->scenario_path = malloc(dl + strlen(scen) + 1);
+		size_t sl = strlen(scen);
+		s->scenario_path = malloc(dl + sl + 1);
 		if (!s->scenario_path)
 			return dcg_error_set(ld->err, DCG_ENOMEM, "out of memory");
 		memcpy(s->scenario_path, ld->path, dl);
-		strcpy(s->scenario_path + dl, scen);
+		memcpy(s->scenario_path + dl, scen, sl + 1);
 	}
 
 	const config_setting_t *set = config_setting_get_member(root, "set");

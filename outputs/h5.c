@@ -23,7 +23,12 @@
  *   "<path>.year" and "<path>.interp";
  * - /events is a compound dataset with a transient (uncommitted) type,
  *   which netCDF-C skips; a committed one would break netCDF readers (an
- *   enum inside a compound fails the whole file);
+ *   enum inside a compound fails the whole file). So the events are also
+ *   written as plain variables along the dimension `event` (/event, the
+ *   times, a dimension scale also attached to /events; /event_region;
+ *   /event_kind with CF flags), and every axis of every dataset has a
+ *   dimension scale, which h5netcdf requires;
+ * - /time has the CF standard_name "time";
  * - string attributes are scalar fixed-length strings (netCDF NC_CHAR);
  *   string coordinates (/regions, ...) are variable-length UTF-8 strings
  *   (netCDF NC_STRING), because netCDF-C before 4.9.1 reads only the first

@@ -140,7 +140,7 @@ int dcg_h5_open(const char *path, struct dcg_h5_file **ret_file,
 				   path);
 		goto finish;
 	}
-	if (dcg_h5_attr_text(f, "/", "schema", &schema, NULL) == 0 &&
+	if (dcg_h5_attr_text(f, "/", "schema", &schema, NULL) == 0 && schema &&
 	    strncmp(schema, "dcgrid-study/", 13) == 0) {
 		rc = dcg_error_set(err, DCG_EUSAGE,
 				   "%s: a study file (schema %s); this command "
@@ -177,6 +177,68 @@ bool dcg_h5_exists(struct dcg_h5_file *f, const char *path)
 
 /* --- Attributes --------------------------------------------------------- */
 
+/* Reads every element of the string attribute a (fixed or variable
+ * length) into owned copies; *ret_n elements. */
+static int read_text_attr_all(hid_t a, char ***ret_texts, size_t *ret_n)
+{
+	hid_t t = H5Aget_type(a), s = H5Aget_space(a), mt = -1;
+	char **out = NULL;
+	size_t n = 0;
+	int rc = -1;
+	if (t < 0 || s < 0 || H5Tget_class(t) != H5T_STRING)
+		goto finish;
+	hssize_t np = H5Sget_simple_extent_npoints(s);
+	if (np < 0)
+		goto finish;
+	n = (size_t)np;
+	out = calloc(n ? n : 1, sizeof *out);
+	if (!out)
+		goto finish;
+	mt = H5Tcopy(t);
+	if (mt < 0)
+		goto finish;
+	if (H5Tis_variable_str(t) > 0) {
+		char **v = calloc(n ? n : 1, sizeof *v);
+		if (!v || (n && H5Aread(a, mt, v) < 0)) {
+			free(v);
+			goto finish;
+		}
+		rc = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!(out[i] = strdup(v[i] ? v[i] : "")))
+				rc = -1;
+		if (n)
+			H5Dvlen_reclaim(mt, s, H5P_DEFAULT, v);
+		free(v);
+	} else {
+		size_t size = H5Tget_size(t);
+		char *buf = calloc(n ? n : 1, size + 1);
+		if (!buf || (n && H5Aread(a, mt, buf) < 0)) {
+			free(buf);
+			goto finish;
+		}
+		rc = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!(out[i] = strndup(buf + i * size, size)))
+				rc = -1;
+		free(buf);
+	}
+	if (rc == 0) {
+		*ret_texts = out;
+		*ret_n = n;
+		out = NULL;
+	}
+finish:
+	dcg_h5_labels_free(out, n);
+	if (mt >= 0)
+		H5Tclose(mt);
+	if (s >= 0)
+		H5Sclose(s);
+	if (t >= 0)
+		H5Tclose(t);
+	return rc;
+}
+
 /* Reads a string attribute that is open as a (fixed or variable length,
  * scalar or first element). */
 static int read_text_attr(hid_t a, char **ret_text)
@@ -191,9 +253,8 @@ static int read_text_attr(hid_t a, char **ret_text)
 		goto finish;
 	if (H5Tis_variable_str(t) > 0) {
 		char **v = calloc((size_t)n, sizeof *v);
-		mt = H5Tcopy(H5T_C_S1);
-		if (!v || mt < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
-		    H5Aread(a, mt, v) < 0) {
+		mt = H5Tcopy(t); /* same character set: HDF5 converts none */
+		if (!v || mt < 0 || H5Aread(a, mt, v) < 0) {
 			free(v);
 			goto finish;
 		}
@@ -240,6 +301,32 @@ int dcg_h5_attr_text(struct dcg_h5_file *f, const char *obj,
 		goto finish;
 	}
 	if (read_text_attr(a, ret_text) < 0)
+		rc = dcg_error_set(err, DCG_EHDF5,
+				   "%s: attribute %s of %s is not a string",
+				   f->path, name, obj);
+finish:
+	if (a >= 0)
+		H5Aclose(a);
+	quiet_end(&q);
+	return rc;
+}
+
+int dcg_h5_attr_texts(struct dcg_h5_file *f, const char *obj,
+		      const char *name, char ***ret_texts, size_t *ret_n,
+		      struct dcg_error *err)
+{
+	struct quiet q;
+	int rc = 0;
+	quiet_begin(&q);
+	hid_t a = -1;
+	if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) <= 0 ||
+	    (a = H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT,
+				 H5P_DEFAULT)) < 0) {
+		rc = dcg_error_set(err, DCG_EHDF5, "%s: no attribute %s of %s",
+				   f->path, name, obj);
+		goto finish;
+	}
+	if (read_text_attr_all(a, ret_texts, ret_n) < 0)
 		rc = dcg_error_set(err, DCG_EHDF5,
 				   "%s: attribute %s of %s is not a string",
 				   f->path, name, obj);
@@ -712,10 +799,9 @@ static int read_strings(hid_t ds, size_t n, char **out)
 	}
 	if (H5Tis_variable_str(t) > 0) {
 		char **v = calloc(n, sizeof *v);
-		mt = H5Tcopy(H5T_C_S1);
+		mt = H5Tcopy(t); /* same character set: HDF5 converts none */
 		s = H5Dget_space(ds);
-		if (!v || mt < 0 || s < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
-		    H5Tset_cset(mt, H5T_CSET_UTF8) < 0 ||
+		if (!v || mt < 0 || s < 0 ||
 		    H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
 			free(v);
 			goto finish;
@@ -758,6 +844,7 @@ int dcg_h5_read_labels(struct dcg_h5_file *f, const char *path,
 	struct dcg_h5_var v;
 	char **labels = NULL;
 	int rc = 0;
+	memset(&v, 0, sizeof v);
 	quiet_begin(&q);
 	hid_t ds = open_dataset(f, path);
 	if (ds < 0) {
@@ -799,9 +886,16 @@ int dcg_h5_read_events(struct dcg_h5_file *f, struct dcg_h5_event **ret_events,
 		       size_t *ret_n, struct dcg_error *err)
 {
 	struct quiet q;
+	/* The fields read by name into a native layout of our own. */
+	struct row {
+		int32_t region;
+		char name[64];
+		int32_t kind;
+		double time;
+	};
 	struct dcg_h5_event *ev = NULL;
 	hid_t ds = -1, t = -1, mt = -1, str = -1, s = -1;
-	unsigned char *buf = NULL;
+	struct row *buf = NULL;
 	int rc = 0;
 	*ret_events = NULL;
 	*ret_n = 0;
@@ -820,13 +914,6 @@ int dcg_h5_read_events(struct dcg_h5_file *f, struct dcg_h5_event **ret_events,
 	}
 	if (n == 0)
 		goto finish;
-	/* Read the fields by name into a native layout of our own. */
-	struct row {
-		int32_t region;
-		char name[64];
-		int32_t kind;
-		double time;
-	};
 	str = H5Tcopy(H5T_C_S1);
 	mt = H5Tcreate(H5T_COMPOUND, sizeof(struct row));
 	if (str < 0 || mt < 0 || H5Tset_size(str, 64) < 0 ||
@@ -840,7 +927,7 @@ int dcg_h5_read_events(struct dcg_h5_file *f, struct dcg_h5_event **ret_events,
 		rc = h5_fail(f, "H5Tinsert", "/events", err);
 		goto finish;
 	}
-	buf = calloc((size_t)n, sizeof(struct row));
+	buf = calloc((size_t)n, sizeof *buf);
 	ev = calloc((size_t)n, sizeof *ev);
 	if (!buf || !ev) {
 		rc = dcg_error_set(err, DCG_ENOMEM, "%s: out of memory",
@@ -868,10 +955,9 @@ int dcg_h5_read_events(struct dcg_h5_file *f, struct dcg_h5_event **ret_events,
 				char mname[32] = "";
 				if (H5Tenum_nameof(kn, &raw, mname,
 						   sizeof mname) >= 0)
-					((struct row *)buf)[i].kind =
-						strcmp(mname, "recover") == 0;
+					buf[i].kind = strcmp(mname, "recover") == 0;
 				else
-					((struct row *)buf)[i].kind = raw;
+					buf[i].kind = raw != 0;
 			}
 		}
 		free(kinds);
@@ -883,7 +969,7 @@ int dcg_h5_read_events(struct dcg_h5_file *f, struct dcg_h5_event **ret_events,
 			H5Tclose(kt);
 	}
 	for (hssize_t i = 0; i < n; i++) {
-		const struct row *r = (const struct row *)buf + i;
+		const struct row *r = &buf[i];
 		ev[i].region = r->region >= 0 ? (size_t)r->region : 0;
 		size_t len = strnlen(r->name, sizeof r->name);
 		if (len >= sizeof ev[i].region_name)
@@ -1072,7 +1158,7 @@ int dcg_h5_key_figures(struct dcg_h5_file *f, double year,
 		g.emissions_mt = row_sum(aem, &vm, y);
 		g.unserved_twh = row_sum(aun, &vu, y);
 	}
-	for (size_t i = 0; i < g.n_events; i++)
+	for (size_t i = 0; ev && i < g.n_events; i++)
 		if (ev[i].kind == 0)
 			g.n_below++;
 	*ret_fig = g;
@@ -1184,15 +1270,25 @@ static int compare_one(struct dcg_h5_file *a, struct dcg_h5_file *b,
 	int rc = 0;
 	if (va->kind == DCG_H5_NUMBER) {
 		double *x = NULL, *y = NULL;
-		if ((rc = dcg_h5_read_doubles(a, path, &x, NULL, err)) ||
-		    (rc = dcg_h5_read_doubles(b, path, &y, NULL, err))) {
+		struct dcg_h5_var vx, vy;
+		memset(&vx, 0, sizeof vx);
+		memset(&vy, 0, sizeof vy);
+		if ((rc = dcg_h5_read_doubles(a, path, &x, &vx, err)) ||
+		    (rc = dcg_h5_read_doubles(b, path, &y, &vy, err))) {
 			free(x);
 			return rc;
 		}
+		/* The shapes were compared by the caller; the smaller count
+		 * guards against a file that changed in between. */
+		size_t n = vx.npoints < vy.npoints ? vx.npoints : vy.npoints;
 		size_t nd = 0;
 		double max_abs = 0.0;
-		for (size_t i = 0; i < va->npoints; i++) {
-			if (memcmp(&x[i], &y[i], sizeof x[i]) == 0)
+		for (size_t i = 0; x && y && i < n; i++) {
+			/* Bit for bit: 0.0 and -0.0 differ, equal NaNs match. */
+			uint64_t bx, by;
+			memcpy(&bx, &x[i], sizeof bx);
+			memcpy(&by, &y[i], sizeof by);
+			if (bx == by)
 				continue;
 			nd++;
 			double d = fabs(x[i] - y[i]);
@@ -1224,7 +1320,7 @@ static int compare_one(struct dcg_h5_file *a, struct dcg_h5_file *b,
 	if ((rc = read_raw(a, path, &x, &sx, err)) == 0)
 		rc = read_raw(b, path, &y, &sy, err);
 	quiet_end(&q);
-	if (rc == 0 && (sx != sy || memcmp(x, y, sx) != 0))
+	if (rc == 0 && x && y && (sx != sy || memcmp(x, y, sx) != 0))
 		rc = add_diff(l, path, sx != sy ? "type" : "values", 1, NAN);
 	free(x);
 	free(y);

@@ -170,7 +170,7 @@ static int ckpt_open(const char *path, const struct dcg_study *s,
 		return dcg_error_set(err, DCG_EIO, "cannot open %s: %s", path,
 				     strerror(errno));
 	struct ckpt_header got;
-	if (fread(&got, sizeof got, 1, f) != 1 || memcmp(got.magic, CKPT_MAGIC, 8) ||
+	if (fread(&got, sizeof got, 1, f) != 1 || memcmp(got.magic, CKPT_MAGIC, 8) != 0 ||
 	    got.hash != h.hash || got.M != h.M || got.record_size != h.record_size) {
 		fclose(f);
 		return dcg_error_set(err, DCG_EUSAGE,
@@ -482,7 +482,9 @@ int dcg_ensemble_run(const struct dcg_study *s,
 			if (e->status[i] != DCG_MEMBER_PENDING)
 				pl.done++;
 		}
-	if (opts && opts->progress && pl.done)
+	/* Once before any member runs (done = members read back), so that
+	 * rates can be timed from the start. */
+	if (opts && opts->progress)
 		opts->progress(pl.done, pl.total, opts->progress_ctx);
 	nth = opts && opts->threads ? opts->threads : s->threads ? s->threads : cores();
 	if (nth > pl.total - pl.done)

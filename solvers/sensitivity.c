@@ -410,7 +410,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 	if (!yS || !qS)
 		goto oom;
 	double *yv = N_VGetArrayPointer(y), *qv = N_VGetArrayPointer(q);
-	if ((rc = dcg_model_initial(m, yv)))
+	if (dcg_model_initial(m, yv))
 		goto oom;
 	N_VConst(0.0, q);
 	abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
@@ -469,7 +469,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 
 	double t = t0;
 	size_t iout = 0, ibp = 0;
-	if ((rc = record(&c, s, &b, iout++, t0, yv, qv, yS, qS, pbar, scale)))
+	if (record(&c, s, &b, iout++, t0, yv, qv, yS, qS, pbar, scale))
 		goto rhs_failed;
 	while (iout < T) {
 		double tout = iout == T - 1 ? t1 : t0 + (double)iout * step;
@@ -491,7 +491,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 		}
 		t = tret;
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout)) &&
-		    (rc = record(&c, s, &b, iout++, tout, yv, qv, yS, qS, pbar, scale)))
+		    record(&c, s, &b, iout++, tout, yv, qv, yS, qS, pbar, scale))
 			goto rhs_failed;
 		if (ibp < nbp && fabs(t - tstop) <= 1e-9 * fmax(1.0, fabs(tstop))) {
 			memcpy(ysave, yv, n * sizeof *yv);

@@ -101,7 +101,7 @@ int dcg_stats_lhs(size_t n, size_t d, unsigned long seed, double *u)
 
 int dcg_stats_saltelli(size_t N, size_t d, unsigned long seed, double *u)
 {
-	double *base = malloc((N ? N : 1) * 2 * (d ? d : 1) * sizeof *base);
+	double *base = calloc((N ? N : 1) * 2 * (d ? d : 1), sizeof *base);
 	gsl_rng *r = rng_new(seed);
 	gsl_qrng *q = NULL;
 	int rc = 0;
@@ -354,7 +354,7 @@ int dcg_study_analyse(const struct dcg_study *s, const struct dcg_ensemble *e,
 {
 	struct dcg_study_analysis *a = calloc(1, sizeof *a);
 	size_t nm = e->nmetrics, P = e->P, M = e->M;
-	double *col = malloc((M + 1) * sizeof *col);
+	double *col = calloc(M + 1, sizeof *col);
 	int rc = 0;
 	if (!a || !col) {
 		rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");

@@ -7,7 +7,7 @@
 # The second argument says whether dcgrid was built with MPI (meson
 # -Dmpi=...); without it the test is skipped with a message (exit 77).
 set -euo pipefail
-dcgrid=$1
+dcgrid=$(realpath "$1")
 built=${2:-no}
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $built != yes ]]; then

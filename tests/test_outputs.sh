@@ -130,6 +130,13 @@ EOF
 expect 1 "rerun detects a tampered file" -- rerun tampered.h5
 check "rerun names the dataset that differs" has '/grid/reserve_margin.*values: 1 element differs' out.txt
 check "rerun says the result is not reproduced" has 'does not reproduce' err.txt
+if "$DCGRID" run --help | grep -q -e '--sensitivity'; then
+	expect 0 "run --sensitivity" -- run -q -o sens.h5 \
+		--sensitivity 'segments.[1].growth.value.[0],hardware.[1].life_yr'
+	expect 0 "rerun of a file with sensitivities" -- rerun sens.h5
+	check "rerun recomputes the sensitivities" has 'With forward sensitivities to segments' out.txt
+	check "rerun matches them bit for bit" has 'All [0-9]* datasets match bit for bit' out.txt
+fi
 expect 2 "rerun of a missing file" -- rerun no-such.h5
 expect 2 "rerun of a file that is not HDF5" -- rerun "$ROOT/inputs/scenarios/china-baseline.cfg"
 check "a non-HDF5 file is named" has 'not an HDF5 file' err.txt
@@ -146,7 +153,14 @@ expect 2 "export again without --force" -- export stress.h5 --csv csv
 check "export names the existing file" has 'exists; use --force' err.txt
 expect 0 "export --force" -- export stress.h5 --csv csv --force
 expect 2 "export without --csv" -- export stress.h5
-expect 0 "export of a run without a grid" -- export "$WORK/base.h5" --csv csv-base
+expect 0 "run a scenario without a grid" -- run -q "$HERE/data/cfg_small.cfg" -o small.h5
+expect 0 "export of a run without a grid" -- export small.h5 --csv csv-small
+check "no events.csv without a grid" test ! -e csv-small/events.csv
+check "no grid.csv without a grid" test ! -e csv-small/grid.csv
+pycheck csv-small csv csv-small small.h5
+pycheck netcdf-small netcdf small.h5
+expect 0 "info of a run without a grid" -- info small.h5
+check "info says there is no grid" has '(no grid)' out.txt
 
 # --- info and compare -------------------------------------------------------
 expect 0 "info" -- info stress.h5
@@ -178,6 +192,10 @@ rc=0
 "$ROOT/scripts/plot" base.h5 -o base.svg >plot.txt 2>&1 || rc=$?
 check "scripts/plot -o base.svg (exit $rc)" test "$rc" -eq 0
 pycheck svg image base.svg 100000
+rc=0
+"$ROOT/scripts/plot" small.h5 -o small.png >plot.txt 2>&1 || rc=$?
+check "scripts/plot draws a run without a grid (exit $rc)" test "$rc" -eq 0
+pycheck small-png image small.png 50000
 rc=0
 "$ROOT/scripts/plot" base.h5 -o base.gif >plot.txt 2>&1 || rc=$?
 check "scripts/plot refuses .gif (exit $rc)" test "$rc" -eq 2

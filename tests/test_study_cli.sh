@@ -5,7 +5,7 @@
 #
 #   test_study_cli.sh DCGRID
 set -uo pipefail
-dcgrid=$1
+dcgrid=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,7 +40,7 @@ check grep -q "exists; use --force" "$tmp/exists.err"
 cat >"$tmp/long.cfg" <<'CFG'
 name = "long";
 design = "lhs";
-samples = 240;
+samples = 160;
 seed = 5;
 parameters = (
   { path = "segments.[1].growth"; dist = "uniform"; min = 0.3; max = 0.5; },
@@ -55,7 +55,7 @@ pid=$!
 ckpt="$tmp/long.h5.ckpt"
 for _ in $(seq 1 400); do
 	size=$(stat -c %s "$ckpt" 2>/dev/null || echo 0)
-	if [[ $size -gt 100000 ]]; then
+	if [[ $size -gt 40000 ]]; then
 		break
 	fi
 	sleep 0.05
@@ -67,8 +67,8 @@ check test ! -e "$tmp/long.h5"
 "$dcgrid" study "$tmp/long.cfg" -o "$tmp/long.h5" >"$tmp/long.out"
 check test $? -eq 0
 resumed=$(sed -n 's/.*, \([0-9]*\) resumed from the checkpoint.*/\1/p' "$tmp/long.out")
-echo "resumed ${resumed:-0} of 240 members after SIGKILL"
-check test "${resumed:-0}" -gt 0 -a "${resumed:-0}" -lt 240
+echo "resumed ${resumed:-0} of 160 members after SIGKILL"
+check test "${resumed:-0}" -gt 0 -a "${resumed:-0}" -lt 160
 check /usr/bin/python3 compare_study.py "$tmp/long-ref.h5" "$tmp/long.h5"
 check test ! -e "$ckpt"
 

@@ -108,6 +108,12 @@ int dcg_h5_attr_text(struct dcg_h5_file *f, const char *obj,
 		     const char *name, char **ret_text,
 		     struct dcg_error *err);
 
+/* Reads every element of a string attribute (scalar or 1-D, such as
+ * /sensitivity@parameters); free with dcg_h5_labels_free. */
+int dcg_h5_attr_texts(struct dcg_h5_file *f, const char *obj,
+		      const char *name, char ***ret_texts, size_t *ret_n,
+		      struct dcg_error *err);
+
 /* Reads a numeric scalar attribute (any integer or float type). */
 int dcg_h5_attr_number(struct dcg_h5_file *f, const char *obj,
 		       const char *name, double *ret_value,

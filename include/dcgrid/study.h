@@ -205,7 +205,8 @@ struct dcg_ensemble_opts {
 	const char *checkpoint;    /* file of finished members, or NULL */
 	int rank, nranks;          /* this process's share: members with
 	                              index % nranks == rank (0, 1: all) */
-	/* Called (serialised) after each finished member; may be NULL. */
+	/* Called (serialised) once before any member runs and after each
+	 * finished member; may be NULL. */
 	void (*progress)(size_t done, size_t total, void *ctx);
 	void *progress_ctx;
 };
