@@ -914,6 +914,9 @@ static int write_solver(struct writer *w)
 			     s->nonlin_conv_fails)) ||
 	    (rc = attr_int64(w, g, o, "root_evals", s->root_evals)) ||
 	    (rc = attr_int64(w, g, o, "restarts", s->restarts)) ||
+	    (rc = attr_int64(w, g, o, "lin_iters", s->lin_iters)) ||
+	    (rc = attr_int64(w, g, o, "prec_solves", s->prec_solves)) ||
+	    (rc = attr_int64(w, g, o, "jac_rhs_evals", s->jac_rhs_evals)) ||
 	    (rc = attr_double(w, g, o, "wall_time_s", s->wall_time_s)) ||
 	    (rc = attr_double(w, g, o, "last_step_yr", s->last_step_yr)) ||
 	    (rc = attr_string_n(w, g, o, "method", s->method,
@@ -1011,12 +1014,38 @@ static int param_cb(void *ctx, const struct dcg_param_value *pv)
 	return c->failed;
 }
 
+/* HDF5 numbers an object's attributes in creation order with 16 bits, so
+ * an object holds at most 65,535; past this many, /parameters keeps a note
+ * instead (the root attribute "config" has every value). */
+#define DCG_H5_MAX_PARAM_ATTRS 60000
+
+static int count_cb(void *ctx, const struct dcg_param_value *pv)
+{
+	size_t *n = ctx;
+	*n += pv->type == DCG_PT_SCHEDULE ? 3 : 1;
+	return 0;
+}
+
 static int write_parameters(struct writer *w)
 {
 	struct param_ctx c = {.w = w, .g = -1, .failed = 0};
+	size_t count = 0;
 	int rc = create_group(w, "/parameters", &c.g);
 	if (rc)
 		return rc;
+	dcg_config_visit(w->m, count_cb, &count);
+	if (count > DCG_H5_MAX_PARAM_ATTRS) {
+		char note[256];
+		snprintf(note, sizeof note,
+			 "%zu parameter attributes would exceed HDF5's limit of "
+			 "65535 per object; the root attribute 'config' holds "
+			 "every resolved value",
+			 count);
+		rc = attr_string(w, c.g, "/parameters", "omitted", note);
+		if (H5Gclose(c.g) < 0 && rc == 0)
+			rc = h5_fail(w, "H5Gclose", "/parameters");
+		return rc;
+	}
 	rc = dcg_config_visit(w->m, param_cb, &c);
 	if (rc && !c.failed)
 		rc = dcg_error_set(w->err, rc < 0 ? rc : DCG_EINTERNAL,

@@ -1202,6 +1202,65 @@ static int suite_init(void)
 	return 0;
 }
 
+/* A model with more parameters than HDF5 allows attributes on one object
+ * (65,535): once the write failed at 1,000 regions with "attribute creation
+ * index can't be incremented". /parameters then carries a note instead. */
+static void test_many_parameters(void)
+{
+	size_t R = 1700, J = 3;
+	struct dcg_model *m = dcg_model_new();
+	CU_ASSERT_FATAL(m && dcg_model_resize(m, R, 1, 1, J, 0, NULL) == 0);
+	snprintf(m->scenario, sizeof m->scenario, "many");
+	m->grid_enabled = true;
+	snprintf(m->segments[0].name, DCG_NAME_MAX, "all");
+	dcg_schedule_set_constant(&m->segments[0].growth, 0.1);
+	m->segments[0].saturation_pflops = 1e9;
+	m->segments[0].adjust_time_yr = 2.0;
+	struct dcg_class *k = &m->classes[0];
+	snprintf(k->name, DCG_NAME_MAX, "cpu");
+	k->build_time_yr = k->life_yr = k->utilisation = k->preference = 1.0;
+	dcg_schedule_set_constant(&k->kw_per_rack, 8.0);
+	dcg_schedule_set_constant(&k->pflops_per_rack, 0.1);
+	dcg_schedule_set_constant(&k->availability, 1.0);
+	for (size_t j = 0; j < J; j++) {
+		snprintf(m->techs[j].name, DCG_NAME_MAX, "t%zu", j);
+		m->techs[j].lead_time_yr = m->techs[j].life_yr = 1.0;
+		m->techs[j].capacity_factor = 0.5;
+	}
+	for (size_t r = 0; r < R; r++) {
+		struct dcg_region *g = &m->regions[r];
+		snprintf(g->name, DCG_NAME_MAX, "r%zu", r);
+		g->initial_share = 1.0 / (double)R;
+		g->initial_pue = 1.3;
+		dcg_schedule_set_constant(&g->policy_weight, 1.0);
+		dcg_schedule_set_constant(&g->pue_target, 1.3);
+		dcg_schedule_set_constant(&g->base_growth, 0.0);
+		g->peak_factor = 1.2;
+		for (size_t j = 0; j < J; j++) {
+			dcg_schedule_set_constant(&g->planned_gw_per_yr[j], 0.0);
+			dcg_schedule_set_constant(&g->mix[j], 1.0);
+		}
+	}
+	CU_ASSERT_FATAL(dcg_model_finalize(m, NULL) == 0);
+	struct dcg_result *res = dcg_result_new(m, 2, 0);
+	CU_ASSERT_FATAL(res != NULL);
+	res->time[1] = 1.0;
+	char path[600];
+	snprintf(path, sizeof path, "%s/many.h5", tmpdir);
+	struct dcg_error err = {0};
+	int rc = dcg_h5_write_run(path, m, res, "scenario = \"many\";", false, &err);
+	if (rc)
+		printf("\n  %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	CU_ASSERT_FATAL(f >= 0);
+	CU_ASSERT(H5Aexists_by_name(f, "/parameters", "omitted", H5P_DEFAULT) > 0);
+	CU_ASSERT(H5Aexists_by_name(f, "/parameters", "horizon.end", H5P_DEFAULT) == 0);
+	H5Fclose(f);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
 static int suite_clean(void)
 {
 	if (getenv("DCG_KEEP_TMP"))
@@ -1225,6 +1284,8 @@ int main(void)
 	    !CU_add_test(s, "disk full", test_disk_full) ||
 	    !CU_add_test(s, "large datasets and config", test_large) ||
 	    !CU_add_test(s, "reproducible bytes", test_reproducible) ||
+	    !CU_add_test(s, "more parameters than attributes allow",
+			 test_many_parameters) ||
 	    !CU_add_test(s, "doc lists the series table",
 			 test_doc_lists_series)) {
 		CU_cleanup_registry();
