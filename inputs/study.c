@@ -620,6 +620,16 @@ static int read_study(struct sload *ld, const config_setting_t *root,
 		return sfail(ld, config_setting_get_member(root, "samples"),
 			     "samples does not apply to design \"%s\" (its size "
 			     "follows from levels)", design_names[d]);
+	bool uses_levels = s->design == DCG_DESIGN_GRID || s->design == DCG_DESIGN_OAT ||
+			   s->design == DCG_DESIGN_MORRIS;
+	const config_setting_t *lv = config_setting_get_member(root, "levels");
+	if (lv && !uses_levels)
+		return sfail(ld, lv, "levels does not apply to design \"%s\" (only to "
+				     "grid, oat and morris)", design_names[d]);
+	const config_setting_t *bs = config_setting_get_member(root, "bootstrap");
+	if (bs && s->design != DCG_DESIGN_SALTELLI)
+		return sfail(ld, bs, "bootstrap does not apply to design \"%s\" (only "
+				     "to saltelli)", design_names[d]);
 	unsigned long long seed = 1;
 	const config_setting_t *sd = config_setting_get_member(root, "seed");
 	if (sd) {
@@ -813,8 +823,11 @@ int dcg_study_load_file(const char *path, struct dcg_study **ret_study,
 		goto finish;
 	if (s->scenario_path) {
 		if (!(s->base_text = read_text(s->scenario_path, err))) {
-			rc = dcg_error_set(err, DCG_ECONFIG,
-					   "%s: scenario: %s", path, err ? err->msg : "");
+			/* err->msg is copied first: formatting it into itself
+			 * garbled the message. */
+			char why[DCG_ERROR_MSG_MAX];
+			snprintf(why, sizeof why, "%s", err ? err->msg : "");
+			rc = dcg_error_set(err, DCG_ECONFIG, "%s: scenario: %s", path, why);
 			goto finish;
 		}
 	} else if (!(s->base_text = strdup(dcg_config_default_text()))) {
@@ -841,12 +854,24 @@ static size_t n_levels(const struct dcg_study *s, size_t j)
 						      : s->levels;
 }
 
+/* The u of level k: for a discrete parameter the middle of value k's slice
+ * of probability (so that the inverse CDF gives value k back whatever the
+ * weights), else k / (levels - 1). */
 static double level_u(const struct dcg_study *s, size_t j, size_t k)
 {
+	const struct dcg_study_param *p = &s->params[j];
 	size_t n = n_levels(s, j);
-	if (s->params[j].dist == DCG_DIST_DISCRETE)
+	if (p->dist != DCG_DIST_DISCRETE)
+		return n > 1 ? (double)k / (double)(n - 1) : 0.5;
+	if (!p->weights)
 		return ((double)k + 0.5) / (double)n;
-	return n > 1 ? (double)k / (double)(n - 1) : 0.5;
+	double sum = 0.0, before = 0.0;
+	for (size_t i = 0; i < n; i++) {
+		sum += p->weights[i];
+		if (i < k)
+			before += p->weights[i];
+	}
+	return (before + 0.5 * p->weights[k]) / sum;
 }
 
 int dcg_study_design(const struct dcg_study *s, size_t *ret_M,

@@ -38,6 +38,16 @@ static void on_field(void *s, size_t len, void *data)
 	rd->nfield++;
 }
 
+/* Copies a field into a fixed buffer, cutting it to size. */
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	size_t k = strlen(src);
+	if (k >= size)
+		k = size - 1;
+	memcpy(dst, src, k);
+	dst[k] = '\0';
+}
+
 static int parse_number(struct reader *rd, int col, double *out)
 {
 	const char *s = rd->field[rd->col_of[col]];
@@ -90,9 +100,9 @@ static void on_record(int c, void *data)
 	}
 	struct dcg_target *t = &rd->t[rd->n];
 	memset(t, 0, sizeof *t);
-	snprintf(t->id, sizeof t->id, "%s", rd->field[rd->col_of[COL_ID]]);
-	snprintf(t->dataset, sizeof t->dataset, "%s", rd->field[rd->col_of[COL_DATASET]]);
-	snprintf(t->source, sizeof t->source, "%s", rd->field[rd->col_of[COL_SOURCE]]);
+	copy_field(t->id, sizeof t->id, rd->field[rd->col_of[COL_ID]]);
+	copy_field(t->dataset, sizeof t->dataset, rd->field[rd->col_of[COL_DATASET]]);
+	copy_field(t->source, sizeof t->source, rd->field[rd->col_of[COL_SOURCE]]);
 	const char *kind = rd->field[rd->col_of[COL_KIND]];
 	if (strcmp(kind, "stock") == 0)
 		t->kind = DCG_TARGET_STOCK;

@@ -146,7 +146,7 @@ static int evaluate(struct fit *f, const gsl_vector *z)
 	for (size_t i = 0; rc == 0 && i < f->nt; i++) {
 		rc = target_value(s, &f->t[i], -1, &f->model[i], f->err);
 		for (size_t j = 0; rc == 0 && j < f->np; j++) {
-			double d, v = to_p(&f->p[j], gsl_vector_get(z, j));
+			double d = 0.0, v = to_p(&f->p[j], gsl_vector_get(z, j));
 			rc = target_value(s, &f->t[i], (long)j, &d, f->err);
 			double dpdz = (v - f->p[j].lo) * (f->p[j].hi - v) / (f->p[j].hi - f->p[j].lo);
 			f->jac[i * f->np + j] = d * dpdz;
