@@ -563,9 +563,16 @@ static int read_study(struct sload *ld, const config_setting_t *root,
 	const char *name = NULL;
 	if ((rc = get_string(ld, root, "", "name", true, &name)))
 		return rc;
-	if (!*name || strlen(name) >= sizeof s->name)
+	/* The name labels the output file, as a scenario name does, so it
+	 * takes the same characters (and never bytes that are not UTF-8). */
+	bool ok = *name && strlen(name) < sizeof s->name;
+	for (const char *c = name; *c && ok; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		     (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.';
+	if (!ok)
 		return sfail(ld, config_setting_get_member(root, "name"),
-			     "name must be 1 to %zu characters", sizeof s->name - 1);
+			     "name must be 1 to %zu characters of [A-Za-z0-9._-]",
+			     sizeof s->name - 1);
 	snprintf(s->name, sizeof s->name, "%s", name);
 
 	const char *scen = NULL;
