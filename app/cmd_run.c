@@ -3,7 +3,8 @@
  * Load -> resolve (dump the config) -> solve -> write HDF5 -> summarise.
  * A solver failure still writes what was computed (complete = false) and
  * exits with status 1; the HDF5 writer refuses to replace an existing file
- * unless --force (status 2). */
+ * unless --force (status 2). SIGINT or SIGTERM stops the solve at its next
+ * step and nothing is written (status 130 or 143). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -147,6 +148,13 @@ int dcg__cmd_run(int argc, char **argv)
 
 	if (exit_status >= 0)
 		goto finish;
+	/* From here on SIGINT and SIGTERM only set a flag: the solve stops at
+	 * its next step and nothing is written (app/signals.h). */
+	if (dcg__signals_install() < 0) {
+		perror("dcgrid: cannot install signal handlers");
+		exit_status = DCG_EXIT_FAILURE;
+		goto finish;
+	}
 
 	rc = dcg__load_model(a.config, &a.sets, &m, &err);
 	if (rc < 0) {
@@ -198,11 +206,6 @@ int dcg__cmd_run(int argc, char **argv)
 		.progress_ctx = &progress,
 		.should_stop = dcg__signals_should_stop,
 	};
-	if (dcg__signals_install() < 0) {
-		perror("dcgrid: cannot install signal handlers");
-		exit_status = DCG_EXIT_FAILURE;
-		goto finish;
-	}
 	solve_rc = dcg_solve(m, &opts, &res, &solve_err);
 	dcg__progress_finish(&progress);
 	if (solve_rc == DCG_EINTERRUPTED || dcg__signals_caught()) {

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 
 #include "cli.h"
 #include "dcgrid/study.h"
+#include "signals.h"
 
 struct study_args {
 	const char *study;
@@ -294,6 +296,17 @@ int dcg__cmd_study(int argc, char **argv)
 			MPI_Comm_size(MPI_COMM_WORLD, &nranks);
 		}
 	}
+#else
+	/* Every rank of an mpirun would run the whole study and race for the
+	 * output file. */
+	const char *world = getenv("OMPI_COMM_WORLD_SIZE");
+	if (world && strtol(world, NULL, 10) > 1)
+		return dcg__usage_error("study",
+					"this dcgrid was built without MPI, so it cannot "
+					"share a study between %s ranks (rebuild with "
+					"meson setup -Dmpi=enabled, or run it without "
+					"mpirun)",
+					world);
 #endif
 	rc = dcg_study_load_file(a.study, &s, &err);
 	if (rc < 0) {
@@ -314,6 +327,24 @@ int dcg__cmd_study(int argc, char **argv)
 		dcg_error_set(&err, DCG_EEXIST, "%s exists; use --force to replace it", output);
 		exit_status = rank == 0 ? dcg__report(DCG_EEXIST, &err) : DCG_EXIT_USAGE;
 		goto finish;
+	}
+	/* The folder must exist and be writable before any member runs (the
+	 * checkpoint lives there too). */
+	{
+		const char *slash = strrchr(output, '/');
+		char dir[4096];
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else
+			snprintf(dir, sizeof dir, "%.*s",
+				 slash == output ? 1 : (int)(slash - output), output);
+		if (access(dir, W_OK | X_OK) != 0) {
+			dcg_error_set(&err, DCG_EUSAGE, "cannot write %s: the folder %s %s",
+				      output, dir,
+				      access(dir, F_OK) != 0 ? "does not exist" : "is not writable");
+			exit_status = rank == 0 ? dcg__report(DCG_EUSAGE, &err) : DCG_EXIT_USAGE;
+			goto finish;
+		}
 	}
 	size_t cl = strlen(output) + 32;
 	if (!(ckpt = malloc(cl))) {
@@ -341,9 +372,24 @@ int dcg__cmd_study(int argc, char **argv)
 		.nranks = nranks,
 		.progress = bar_cb,
 		.progress_ctx = &bar,
+		.should_stop = dcg__signals_should_stop,
 	};
+	/* SIGINT or SIGTERM: finish the checkpoint writes, stop the running
+	 * solves and leave; the same command resumes. */
+	if (dcg__signals_install() < 0) {
+		perror("dcgrid: cannot install signal handlers");
+		exit_status = DCG_EXIT_FAILURE;
+		goto finish;
+	}
 	rc = dcg_ensemble_run(s, &opts, &e, &err);
 	bar_finish(&bar);
+	if (rc == DCG_EINTERRUPTED) {
+		int sig = dcg__signals_caught();
+		fprintf(stderr, "dcgrid: %s: %s; run the same command again to resume\n",
+			sig == SIGTERM ? "SIGTERM" : "SIGINT", err.msg);
+		exit_status = 128 + (sig ? sig : SIGINT);
+		goto finish;
+	}
 	if (rc < 0) {
 		exit_status = dcg__report(rc, &err);
 		goto finish;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dcgrid/config.h"
@@ -34,12 +35,21 @@
 #define SHARE_TOL 1e-6
 #define PATH_MAX_LEN 512
 
+/* A list's names in sorted order, so that duplicates and references are
+ * found in O(n log n), not O(n^2): a scenario of 1,000,000 regions must
+ * load, not hang. */
+struct name_ix {
+	const char *name; /* borrowed from the model */
+	size_t i;         /* index in the list */
+};
+
 struct load {
 	const char *origin; /* file name or e.g. "<built-in>" */
 	const config_t *cfg;
 	struct dcg_model *m;
 	struct dcg_error *err;
 	bool grid;          /* the top-level grid group is present */
+	struct name_ix *segment_ix, *region_ix; /* owned, S and R entries */
 };
 
 static int convert_section(struct load *ld, const struct dcg__section *sec,
@@ -720,6 +730,19 @@ static int read_map(struct load *ld, const struct dcg__param *p,
 
 /* ---- references and names ----------------------------------------------- */
 
+static int name_ix_cmp(const void *a, const void *b)
+{
+	const struct name_ix *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static int name_only_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct name_ix *)a)->name,
+		      ((const struct name_ix *)b)->name);
+}
+
 static int read_ref(struct load *ld, const struct dcg__param *p,
 		    const config_setting_t *s, const char *path, size_t *ret)
 {
@@ -732,11 +755,20 @@ static int read_ref(struct load *ld, const struct dcg__param *p,
 	int rc = read_string(ld, p, s, path, &str);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(get(m, i), str) == 0) {
-			*ret = i;
-			return 0;
-		}
+	const struct name_ix *ix = seg ? ld->segment_ix : ld->region_ix;
+	const struct name_ix key = {.name = str}, *hit = NULL;
+	if (ix) {
+		hit = bsearch(&key, ix, n, sizeof *ix, name_only_cmp);
+	} else {
+		for (size_t i = 0; i < n && !hit; i++)
+			if (strcmp(get(m, i), str) == 0) {
+				*ret = i;
+				return 0;
+			}
+	}
+	if (hit) {
+		*ret = hit->i;
+		return 0;
 	}
 	char val[128], h[700];
 	show_value(s, val, sizeof val);
@@ -799,19 +831,50 @@ static int read_names(struct load *ld, const struct dcg__param *list,
 					    "digits, - or _)",
 					    npath, val, sec->item);
 		}
-		for (size_t k = 0; k < i; k++) {
-			const char *other =
-				(const char *)dcg__base_ptr(sec, ld->m, k) +
-				p->offset;
-			if (strcmp(other, str) == 0)
-				return fail(ld, ns,
-					    "%s = %s repeats the name of "
-					    "%s.[%zu] (names must be unique)",
-					    npath, val, list->key, k);
-		}
 		memcpy((char *)dcg__base_ptr(sec, ld->m, i) + p->offset, str,
 		       len + 1);
 	}
+
+	/* Unique names: sorted by name, then index, the first repeat in file
+	 * order is the smallest second index of a run of equal names. */
+	struct name_ix *ix = malloc((n ? n : 1) * sizeof *ix);
+	if (!ix)
+		return oom(ld);
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (struct name_ix){
+			.name = (const char *)dcg__base_ptr(sec, ld->m, i) +
+				p->offset,
+			.i = i};
+	qsort(ix, n, sizeof *ix, name_ix_cmp);
+	size_t first = 0, dup = SIZE_MAX, orig = 0;
+	for (size_t j = 1; j < n; j++) {
+		if (strcmp(ix[j].name, ix[j - 1].name) != 0) {
+			first = j;
+			continue;
+		}
+		if (j == first + 1 && ix[j].i < dup) {
+			dup = ix[j].i;
+			orig = ix[first].i;
+		}
+	}
+	if (dup != SIZE_MAX) {
+		free(ix);
+		const config_setting_t *ns = config_setting_get_member(
+			config_setting_get_elem(s, (unsigned)dup), "name");
+		snprintf(epath, sizeof epath, "%s.[%zu]", list->key, dup);
+		join_path(npath, sizeof npath, epath, "name");
+		show_value(ns, val, sizeof val);
+		return fail(ld, ns,
+			    "%s = %s repeats the name of %s.[%zu] (names must "
+			    "be unique)",
+			    npath, val, list->key, orig);
+	}
+	if (sec->base == DCG__B_SEGMENT && !ld->segment_ix)
+		ld->segment_ix = ix;
+	else if (sec->base == DCG__B_REGION && !ld->region_ix)
+		ld->region_ix = ix;
+	else
+		free(ix);
 	return 0;
 }
 
@@ -1628,7 +1691,7 @@ static int memory_limit(double *ret, struct dcg_error *err)
  * series at every output time) is held twice at the end, as arrays and as
  * the in-memory HDF5 image, and a dense linear solver holds an n x n
  * matrix. The model arrays themselves grow with the scenario file, which
- * is capped (MAX_CONFIG_BYTES). */
+ * is checked against the same limit before it is read (check_text_size). */
 static int check_memory(struct load *ld)
 {
 	const struct dcg_model *m = ld->m;
@@ -1693,15 +1756,46 @@ static int load_tree(config_t *cfg, const char *origin,
 		*ret_model = ld.m;
 		ld.m = NULL;
 	}
+	free(ld.segment_ix);
+	free(ld.region_ix);
 	dcg_model_free(ld.m);
 	return rc;
 }
 
 /* ---- raw text ----------------------------------------------------------- */
 
-/* Scenario files are small; a larger one is a mistake (a result or a data
- * dump passed as CONFIG), refused before libconfig builds a tree of it. */
-#define MAX_CONFIG_BYTES ((size_t)64 << 20)
+/* libconfig's tree and the model take about 13 bytes of memory per byte of
+ * scenario text (measured: 17 MB of text, 20,000 regions, 226 MB peak);
+ * a file whose load would not fit under the memory limit is refused
+ * before libconfig builds a tree of it. */
+#define TREE_BYTES_PER_TEXT_BYTE 16.0
+
+static int memory_limit(double *ret, struct dcg_error *err);
+static void fmt_bytes(char *buf, size_t size, double b);
+
+/* DCG_ELIMIT when `len` bytes of text would not load under the limit. */
+static int check_text_size(const char *origin, double len,
+			   struct dcg_error *err)
+{
+	double limit = HUGE_VAL;
+	int rc = memory_limit(&limit, err);
+	if (rc)
+		return rc;
+	if (len * TREE_BYTES_PER_TEXT_BYTE <= limit)
+		return 0;
+	char size[32], need[32], lim[32];
+	fmt_bytes(size, sizeof size, len);
+	fmt_bytes(need, sizeof need, len * TREE_BYTES_PER_TEXT_BYTE);
+	fmt_bytes(lim, sizeof lim, limit);
+	return dcg_error_set(err, DCG_ELIMIT,
+			     "%s: %s of text needs about %s to load; the "
+			     "limit is %s%s",
+			     origin, size, need, lim,
+			     getenv("DCGRID_MEMORY_LIMIT")
+				     ? " (from DCGRID_MEMORY_LIMIT)"
+				     : " (half the physical memory; set "
+				       "DCGRID_MEMORY_LIMIT to change it)");
+}
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
@@ -1927,8 +2021,13 @@ static int read_text(const char *path, char **ret_text, size_t *ret_len,
 		return dcg_error_set(err, DCG_EIO, "%s: cannot open: %s", path,
 				     strerror(errno));
 	size_t cap = 1 << 14, len = 0;
-	char *buf = malloc(cap);
+	char *buf = NULL;
 	int rc = 0;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (rc = check_text_size(path, (double)st.st_size, err)))
+		goto finish;
+	buf = malloc(cap);
 	if (!buf) {
 		rc = dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
 		goto finish;
@@ -1948,15 +2047,12 @@ static int read_text(const char *path, char **ret_text, size_t *ret_len,
 		len += got;
 		if (got == 0)
 			break;
-		if (len > MAX_CONFIG_BYTES) {
-			rc = dcg_error_set(err, DCG_ECONFIG,
-					   "%s: is larger than %zu MiB (a scenario "
-					   "file is text of a few kB; is this the "
-					   "right file?)",
-					   path, MAX_CONFIG_BYTES >> 20);
+		if (len >= cap - 1 &&
+		    (rc = check_text_size(path, (double)len, err)))
 			goto finish;
-		}
 	}
+	if (!ferror(f) && (rc = check_text_size(path, (double)len, err)))
+		goto finish;
 	if (ferror(f)) {
 		int e = errno;
 		/* A folder opens but cannot be read: a mistake, not an I/O
@@ -2148,6 +2244,8 @@ int dcg_config_load_string(const char *text, const char *origin,
 
 	if (!origin)
 		origin = "<string>";
+	if ((rc = check_text_size(origin, (double)strlen(text), err)))
+		return rc;
 	if (prescan(text, strlen(text), why, sizeof why, &line))
 		return dcg_error_set(err, DCG_ECONFIG, "%s:%u: %s", origin,
 				     line, why);

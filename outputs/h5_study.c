@@ -1,26 +1,41 @@
 /* HDF5 writer for studies, schema "dcgrid-study/1" (docs/output-format.md,
- * "Study files").
+ * "Study files"). Shapes name the dimensions:
  *
  *   /                      schema, version, study, design, seed, members,
- *                          created, study_text, base_config attributes
- *   /time                  (T) decimal years
- *   /parameters/matrix     (M, P) parameter values, attributes names,
+ *                          created, title, Conventions, source, history,
+ *                          study_text, base_config attributes
+ *   /time /member /parameter /metric    coordinates (dimension scales)
+ *   /regions /hardware /segments /corridors /regions_hardware
+ *   /regions_technologies /national     coordinates of the series' trailing
+ *                          axis W, only those the stored series use
+ *   /parameters/matrix     (member, parameter) values, attributes names,
  *                          distributions, seed, design
- *   /parameters/unit       (M, P) the design's points in [0,1)
- *   /parameters/{min,max,mean,sd,mode}  (P) distribution settings (NaN: n/a)
- *   /metrics/<name>        (M) per member, attributes units, kind, year
- *   /members/status        (M) int8: 1 ok, 2 solver failed, 3 invalid
- *   /members/reason        (M) failure reason ("" when ok)
- *   /members/wall_time_s   (M)
- *   /series/<name>         (M, T, W) chunked one member a chunk, deflate
- *   /quantiles/p           (5) 0.05 0.25 0.5 0.75 0.95
- *   /quantiles/metrics     (nmetrics, 5)
- *   /quantiles/<series>    (5, T, W)
- *   /sobol/{S1,S1_lo,S1_hi,ST,ST_lo,ST_hi}  (nmetrics, P)   saltelli only
- *   /morris/{mu,mu_star,sigma}              (nmetrics, P)   morris only
+ *   /parameters/unit       (member, parameter) the design's points in [0,1)
+ *   /parameters/{min,max,mean,sd,mode}  (parameter) distribution settings
+ *                          (NaN: n/a)
+ *   /parameters/names, distributions, units  (parameter) strings
+ *   /metrics/<name>        (member) attributes units, long_name, kind, year
+ *   /members/status        (member) int8: 1 ok, 2 solver failed, 3 invalid
+ *                          (CF flag_values, flag_meanings)
+ *   /members/reason        (member) failure reason ("" when ok)
+ *   /members/wall_time_s   (member)
+ *   /series/<name>         (member, time, W) chunked one member a chunk
+ *   /quantiles/p           (p) 0.05 0.25 0.5 0.75 0.95, a dimension scale
+ *   /quantiles/metrics     (metric, p)
+ *   /quantiles/<series>    (p, time, W)
+ *   /sobol/{S1,S1_lo,S1_hi,ST,ST_lo,ST_hi}  (metric, parameter) saltelli
+ *   /morris/{mu,mu_star,sigma}              (metric, parameter) morris
  *
  * Built in memory and published through outputs/h5_internal.h exactly like
- * a run file.
+ * a run file, and, like a run file, a valid netCDF-4 file (outputs/h5.c
+ * explains the choices): every axis of every dataset is attached to a
+ * dimension scale (time, member, parameter, metric, p, and the W axis of
+ * the series: regions, hardware, ..., or the flattened regions_hardware
+ * and regions_technologies whose labels are "region/class"), string
+ * coordinates are variable-length UTF-8 strings, links and attributes
+ * track creation order, string attributes are fixed-length UTF-8, and the
+ * root has the CF title, history, source and Conventions. The labels come
+ * from the base scenario, loaded again with the study's overrides.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700
@@ -36,15 +51,44 @@
 #include <unistd.h>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
+#include "dcgrid/config.h"
+#include "dcgrid/model.h"
 #include "dcgrid/study.h"
 #include "dcgrid/version.h"
 #include "h5_internal.h"
+
+#define NDIMS ((size_t)DCG_DIMS_TL + 1)
 
 struct sw {
 	const char *path;
 	struct dcg_error *err;
 	hid_t file, gcpl, str_vlen;
+	/* Dimension scales, open for the whole write. */
+	hid_t d_time, d_member, d_param, d_metric, d_p;
+	hid_t d_width[NDIMS]; /* the W axis of each kind of series, or -1 */
+};
+
+/* The dimension of the trailing axis W of a series of each kind (the
+ * product of its axes after time in a run file, flattened row-major). */
+static const char *const width_dim[NDIMS] = {
+	[DCG_DIMS_T] = "national",
+	[DCG_DIMS_TS] = "segments",
+	[DCG_DIMS_TR] = "regions",
+	[DCG_DIMS_TRK] = "regions_hardware",
+	[DCG_DIMS_TK] = "hardware",
+	[DCG_DIMS_TRJ] = "regions_technologies",
+	[DCG_DIMS_TL] = "corridors",
+};
+static const char *const width_long_name[NDIMS] = {
+	[DCG_DIMS_T] = "national total (one column)",
+	[DCG_DIMS_TS] = "demand segment",
+	[DCG_DIMS_TR] = "region",
+	[DCG_DIMS_TRK] = "region/hardware class (regions x hardware, row-major)",
+	[DCG_DIMS_TK] = "hardware class",
+	[DCG_DIMS_TRJ] = "region/technology (regions x technologies, row-major)",
+	[DCG_DIMS_TL] = "transmission corridor",
 };
 
 static int fail(struct sw *w, const char *op, const char *what)
@@ -62,6 +106,8 @@ static int attr_str(struct sw *w, hid_t obj, const char *name, const char *v)
 	int rc = 0;
 	size_t len = v && *v ? strlen(v) : 1;
 	if (t < 0 || sp < 0 || H5Tset_size(t, len) < 0 ||
+	    H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
+	    H5Tset_cset(t, H5T_CSET_UTF8) < 0 ||
 	    (a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
 	    H5Awrite(a, t, v && *v ? v : "") < 0)
 		rc = fail(w, "H5Awrite", name);
@@ -106,18 +152,21 @@ static int attr_strs(struct sw *w, hid_t obj, const char *name,
 	return rc;
 }
 
-/* A double dataset; chunk (may be NULL) makes it chunked and compressed.
- * Returns the open dataset in *ret (or closes it when ret is NULL). */
+/* A dataset of `type` (memory and file); chunk (may be NULL) makes it
+ * chunked and compressed; scales (may be NULL) are attached to its rank
+ * axes. Returns the open dataset in *ret (or closes it when ret is NULL). */
 static int dset(struct sw *w, hid_t loc, const char *name, int rank,
 		const hsize_t *dims, const hsize_t *chunk, const void *data,
-		hid_t type, hid_t *ret)
+		hid_t type, const hid_t *scales, hid_t *ret)
 {
 	hid_t sp = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), d = -1;
 	int rc = 0;
 	bool empty = false;
 	for (int i = 0; i < rank; i++)
 		empty |= dims[i] == 0;
-	if (sp < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0) {
+	if (sp < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0 ||
+	    H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED |
+						     H5P_CRT_ORDER_INDEXED) < 0) {
 		rc = fail(w, "H5Screate_simple", name);
 		goto finish;
 	}
@@ -131,6 +180,12 @@ static int dset(struct sw *w, hid_t loc, const char *name, int rank,
 	if (d < 0 || (!empty && data && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)) {
 		rc = fail(w, "H5Dwrite", name);
 		goto finish;
+	}
+	for (int i = 0; scales && i < rank; i++) {
+		if (H5DSattach_scale(d, scales[i], (unsigned)i) < 0) {
+			rc = fail(w, "H5DSattach_scale", name);
+			goto finish;
+		}
 	}
 	if (ret) {
 		*ret = d;
@@ -152,18 +207,262 @@ static int group(struct sw *w, const char *name, hid_t *ret)
 	return *ret < 0 ? fail(w, "H5Gcreate2", name) : 0;
 }
 
+/* A double dataset with long_name and units (NULL: none, for the few
+ * datasets whose columns have different units; their long_name says where
+ * the units are). */
 static int with_units(struct sw *w, hid_t loc, const char *name, int rank,
-		      const hsize_t *dims, const double *data, const char *units,
-		      const char *long_name)
+		      const hsize_t *dims, const hsize_t *chunk,
+		      const double *data, const char *units,
+		      const char *long_name, const hid_t *scales, hid_t *ret)
 {
 	hid_t d = -1;
-	int rc = dset(w, loc, name, rank, dims, NULL, data, H5T_NATIVE_DOUBLE, &d);
+	int rc = dset(w, loc, name, rank, dims, chunk, data, H5T_NATIVE_DOUBLE,
+		      scales, &d);
 	if (!rc && units)
 		rc = attr_str(w, d, "units", units);
 	if (!rc && long_name)
 		rc = attr_str(w, d, "long_name", long_name);
+	if (!rc && ret) {
+		*ret = d;
+		d = -1;
+	}
 	if (d >= 0)
 		H5Dclose(d);
+	return rc;
+}
+
+/* A 1-D coordinate made a dimension scale named after the dataset:
+ * variable-length UTF-8 strings (type w->str_vlen) or numbers. */
+static int coordinate(struct sw *w, hid_t loc, const char *name, size_t n,
+		      const void *values, hid_t type, const char *units,
+		      const char *long_name, hid_t *ret)
+{
+	hsize_t dn = n;
+	hid_t d = -1;
+	int rc = dset(w, loc, name, 1, &dn, NULL, values, type, NULL, &d);
+	if (!rc && units)
+		rc = attr_str(w, d, "units", units);
+	if (!rc)
+		rc = attr_str(w, d, "long_name", long_name);
+	if (!rc && H5DSset_scale(d, name) < 0)
+		rc = fail(w, "H5DSset_scale", name);
+	if (rc) {
+		if (d >= 0)
+			H5Dclose(d);
+		return rc;
+	}
+	*ret = d;
+	return 0;
+}
+
+/* The labels of the W axis of a series of kind d, from the base model:
+ * names, or "region/class" for the flattened regions x hardware and
+ * regions x technologies. *ret is one block (caller frees). */
+static int width_labels(struct sw *w, const struct dcg_model *m,
+			enum dcg_dims d, char ***ret, size_t *ret_n)
+{
+	size_t n = 1;
+	switch (d) {
+	case DCG_DIMS_T:
+		break;
+	case DCG_DIMS_TS:
+		n = m->S;
+		break;
+	case DCG_DIMS_TR:
+		n = m->R;
+		break;
+	case DCG_DIMS_TRK:
+		n = m->R * m->K;
+		break;
+	case DCG_DIMS_TK:
+		n = m->K;
+		break;
+	case DCG_DIMS_TRJ:
+		n = m->R * m->J;
+		break;
+	case DCG_DIMS_TL:
+		n = m->L;
+		break;
+	}
+	const size_t len = 2 * DCG_NAME_MAX + 2;
+	char **v = malloc((n ? n : 1) * (sizeof *v + len));
+	if (!v)
+		return dcg_error_set(w->err, DCG_ENOMEM,
+				     "cannot write %s: out of memory", w->path);
+	char *text = (char *)(v + (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		v[i] = text + i * len;
+		switch (d) {
+		case DCG_DIMS_T:
+			snprintf(v[i], len, "national");
+			break;
+		case DCG_DIMS_TS:
+			snprintf(v[i], len, "%s", m->segments[i].name);
+			break;
+		case DCG_DIMS_TR:
+			snprintf(v[i], len, "%s", m->regions[i].name);
+			break;
+		case DCG_DIMS_TRK:
+			snprintf(v[i], len, "%s/%s", m->regions[i / m->K].name,
+				 m->classes[i % m->K].name);
+			break;
+		case DCG_DIMS_TK:
+			snprintf(v[i], len, "%s", m->classes[i].name);
+			break;
+		case DCG_DIMS_TRJ:
+			snprintf(v[i], len, "%s/%s", m->regions[i / m->J].name,
+				 m->techs[i % m->J].name);
+			break;
+		case DCG_DIMS_TL:
+			snprintf(v[i], len, "%s", m->corridors[i].name);
+			break;
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* The base scenario with the study's fixed overrides and every parameter
+ * at its median, as the study loader checked it: it gives the labels of
+ * the series' axes and the parameters' units. */
+static int load_base(struct sw *w, const struct dcg_study *s,
+		     struct dcg_model **ret)
+{
+	size_t n = s->nsets + s->P;
+	char **sets = calloc(n + 1, sizeof *sets);
+	char *vals = malloc((s->P + 1) * 320);
+	struct dcg_error e = {0};
+	int rc = 0;
+	if (!sets || !vals) {
+		rc = dcg_error_set(w->err, DCG_ENOMEM,
+				   "cannot write %s: out of memory", w->path);
+		goto finish;
+	}
+	for (size_t k = 0; k < s->nsets; k++)
+		sets[k] = s->sets[k];
+	for (size_t j = 0; j < s->P; j++) {
+		sets[s->nsets + j] = vals + j * 320;
+		snprintf(sets[s->nsets + j], 320, "%s=%.17g", s->params[j].path,
+			 dcg_study_param_value(&s->params[j], 0.5));
+	}
+	rc = s->scenario_path
+		     ? dcg_config_load_file(s->scenario_path,
+					    (const char *const *)sets, n, ret, &e)
+		     : dcg_config_load_default((const char *const *)sets, n, ret,
+					       &e);
+	if (rc)
+		rc = dcg_error_set(w->err, rc < 0 ? rc : DCG_ECONFIG,
+				   "cannot write %s: the base scenario does not "
+				   "load: %s",
+				   w->path, e.msg);
+finish:
+	free(vals);
+	free(sets);
+	return rc;
+}
+
+struct unit_ctx {
+	const char *path;
+	const char *units;
+};
+
+/* The parameter whose path is c->path, or a prefix of it followed by '.'
+ * (a point PATH.value.[i] of a schedule). */
+static int unit_cb(void *ctx, const struct dcg_param_value *pv)
+{
+	struct unit_ctx *c = ctx;
+	size_t n = strlen(pv->path);
+	if (strncmp(c->path, pv->path, n) == 0 &&
+	    (c->path[n] == '\0' || c->path[n] == '.')) {
+		c->units = pv->units;
+		if (c->path[n] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+static const char *metric_long_name(enum dcg_metric_kind k)
+{
+	switch (k) {
+	case DCG_METRIC_DC_ENERGY_TWH:
+		return "data-center electricity in the calendar year, all regions";
+	case DCG_METRIC_STANDARD_RACKS:
+		return "standard racks, all regions";
+	case DCG_METRIC_UNSERVED_TWH:
+		return "unserved energy since the start, all regions";
+	case DCG_METRIC_EMISSIONS_MT:
+		return "CO2 emissions since the start, all regions";
+	case DCG_METRIC_FIRST_BREACH:
+		return "first time a region's reserve margin falls below its "
+		       "minimum (horizon end + 1: never)";
+	case DCG_METRIC_PEAK_DEMAND_GW:
+		return "national peak demand";
+	case DCG_METRIC_COUNT:
+		break;
+	}
+	return "metric";
+}
+
+/* The root coordinates: time, member, parameter, metric and the W axes of
+ * the stored series. */
+static int write_coordinates(struct sw *w, const struct dcg_study *s,
+			     const struct dcg_ensemble *e,
+			     const struct dcg_model *m, const char **names)
+{
+	hid_t root = w->file;
+	size_t M = e->M, nm = e->nmetrics;
+	int64_t *idx = malloc((M ? M : 1) * sizeof *idx);
+	const char **mn = malloc((nm ? nm : 1) * sizeof *mn);
+	int rc = 0;
+	if (!idx || !mn) {
+		rc = dcg_error_set(w->err, DCG_ENOMEM,
+				   "cannot write %s: out of memory", w->path);
+		goto finish;
+	}
+	for (size_t i = 0; i < M; i++)
+		idx[i] = (int64_t)i;
+	for (size_t k = 0; k < nm; k++)
+		mn[k] = s->metrics[k].name;
+	if ((rc = coordinate(w, root, "time", e->T, e->time, H5T_NATIVE_DOUBLE,
+			     "year", "time, decimal years", &w->d_time)) ||
+	    (rc = attr_str(w, w->d_time, "standard_name", "time")) ||
+	    (rc = attr_str(w, w->d_time, "axis", "T")) ||
+	    (rc = coordinate(w, root, "member", M, idx, H5T_NATIVE_INT64, "1",
+			     "member index (row of /parameters/matrix)",
+			     &w->d_member)) ||
+	    (rc = coordinate(w, root, "parameter", e->P, names, w->str_vlen,
+			     NULL, "parameter (its --set path)", &w->d_param)) ||
+	    (rc = coordinate(w, root, "metric", nm, mn, w->str_vlen, NULL,
+			     "metric", &w->d_metric)))
+		goto finish;
+	for (size_t k = 0; k < e->nseries; k++) {
+		const struct dcg_series_info *si =
+			dcg_series_info((enum dcg_series_id)s->series[k]);
+		enum dcg_dims d = si->dims;
+		if ((size_t)d >= NDIMS || w->d_width[d] >= 0)
+			continue;
+		char **labels = NULL;
+		size_t n = 0;
+		if ((rc = width_labels(w, m, d, &labels, &n)))
+			goto finish;
+		if (n != e->width[k])
+			rc = dcg_error_set(w->err, DCG_EINTERNAL,
+					   "cannot write %s: series %s has "
+					   "width %zu but the base scenario "
+					   "gives %zu",
+					   w->path, si->name, e->width[k], n);
+		else
+			rc = coordinate(w, root, width_dim[d], n, labels,
+					w->str_vlen, NULL, width_long_name[d],
+					&w->d_width[d]);
+		free(labels);
+		if (rc)
+			goto finish;
+	}
+finish:
+	free(mn);
+	free(idx);
 	return rc;
 }
 
@@ -171,19 +470,25 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 			  const struct dcg_ensemble *e,
 			  const struct dcg_study_analysis *a)
 {
-	hid_t root = w->file, g = -1;
+	hid_t root = w->file, g = -1, d = -1;
 	size_t M = e->M, P = e->P, nm = e->nmetrics;
-	const char **names = calloc(P + nm + M + 1, sizeof *names);
+	/* names: P paths, then P distributions (later reused for the metric
+	 * names and the M reasons), then P units. */
+	const char **names = calloc(3 * P + nm + M + 1, sizeof *names);
 	const char **dists = names ? names + P : NULL;
+	const char **punits = names ? names + 2 * P + nm + M : NULL;
 	double *tmp = malloc((M * (nm > P ? nm : P) + 6 * nm * P + 1) * sizeof *tmp);
 	int8_t *st = malloc(M + 1);
+	struct dcg_model *m = NULL;
 	int rc = 0;
 	if (!names || !tmp || !st) {
 		rc = dcg_error_set(w->err, DCG_ENOMEM, "cannot write %s: out of memory",
 				   w->path);
 		goto finish;
 	}
-	char created[32];
+	if ((rc = load_base(w, s, &m)))
+		goto finish;
+	char created[32], text[512];
 	time_t now = time(NULL);
 	struct tm tmv;
 	gmtime_r(&now, &tmv);
@@ -200,25 +505,41 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 	    (rc = attr_num(w, root, "members_ok", H5T_NATIVE_INT64, &ok)) ||
 	    (rc = attr_str(w, root, "created", created)) ||
 	    (rc = attr_str(w, root, "scenario", s->scenario_path ? s->scenario_path
-								  : "<built-in>")) ||
+								  : "<built-in>")))
+		goto finish;
+	snprintf(text, sizeof text, "dcgrid study: %s", s->name);
+	if ((rc = attr_str(w, root, "title", text)) ||
+	    (rc = attr_str(w, root, "Conventions", "CF-1.8")) ||
+	    (rc = attr_str(w, root, "source", "dcgrid " DCG_VERSION)))
+		goto finish;
+	snprintf(text, sizeof text, "%s: created by dcgrid %s (dcgrid study)",
+		 created, DCG_VERSION);
+	if ((rc = attr_str(w, root, "history", text)) ||
 	    (rc = attr_str(w, root, "study_text", s->text)) ||
 	    (rc = attr_str(w, root, "base_config", s->base_text)))
 		goto finish;
 
-	hsize_t dT = e->T;
-	if ((rc = with_units(w, root, "time", 1, &dT, e->time, "year", "time")))
-		goto finish;
-
-	/* Parameters. */
 	for (size_t j = 0; j < P; j++) {
+		struct unit_ctx uc = {.path = s->params[j].path, .units = NULL};
+		dcg_config_visit(m, unit_cb, &uc);
 		names[j] = s->params[j].path;
 		dists[j] = dcg_study_dist_name(s->params[j].dist);
+		punits[j] = uc.units ? uc.units : "";
 	}
+	if ((rc = write_coordinates(w, s, e, m, names)))
+		goto finish;
+	const hid_t s_m[1] = {w->d_member}, s_p[1] = {w->d_param};
+	const hid_t s_mp[2] = {w->d_member, w->d_param};
+	const hid_t s_kp[2] = {w->d_metric, w->d_param};
+
+	/* Parameters. */
 	if ((rc = group(w, "parameters", &g)))
 		goto finish;
 	hsize_t dMP[2] = {M, P}, dP = P;
-	hid_t d = -1;
-	if ((rc = dset(w, g, "matrix", 2, dMP, NULL, e->x, H5T_NATIVE_DOUBLE, &d)))
+	if ((rc = with_units(w, g, "matrix", 2, dMP, NULL, e->x, NULL,
+			     "parameter values of each member, in each "
+			     "parameter's config units (/parameters/units)",
+			     s_mp, &d)))
 		goto finish;
 	if ((rc = attr_strs(w, d, "names", names, P)) ||
 	    (rc = attr_strs(w, d, "distributions", dists, P)) ||
@@ -228,12 +549,37 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		goto finish;
 	}
 	H5Dclose(d);
-	if ((rc = dset(w, g, "unit", 2, dMP, NULL, e->u, H5T_NATIVE_DOUBLE, NULL)) ||
-	    (rc = dset(w, g, "names", 1, &dP, NULL, names, w->str_vlen, NULL)) ||
-	    (rc = dset(w, g, "distributions", 1, &dP, NULL, dists, w->str_vlen, NULL)))
+	if ((rc = with_units(w, g, "unit", 2, dMP, NULL, e->u, "1",
+			     "the design's points in the unit cube, before "
+			     "the inverse CDFs",
+			     s_mp, NULL)) ||
+	    (rc = dset(w, g, "names", 1, &dP, NULL, names, w->str_vlen, s_p, &d)))
+		goto finish;
+	rc = attr_str(w, d, "long_name", "parameter path");
+	H5Dclose(d);
+	if (rc || (rc = dset(w, g, "distributions", 1, &dP, NULL, dists,
+			     w->str_vlen, s_p, &d)))
+		goto finish;
+	rc = attr_str(w, d, "long_name", "distribution of the parameter");
+	H5Dclose(d);
+	if (rc)
 		goto finish;
 	{
 		static const char *const fields[] = {"min", "max", "mean", "sd", "mode"};
+		static const char *const field_names[] = {
+			"lower bound of the distribution (NaN: none), in the "
+			"parameter's config units (/parameters/units)",
+			"upper bound of the distribution (NaN: none), in the "
+			"parameter's config units (/parameters/units)",
+			"mean of the (untruncated) normal distribution (NaN: "
+			"none), in the parameter's config units "
+			"(/parameters/units)",
+			"standard deviation of the (untruncated) normal "
+			"distribution (NaN: none), in the parameter's config "
+			"units (/parameters/units)",
+			"mode of the triangular distribution (NaN: none), in "
+			"the parameter's config units (/parameters/units)",
+		};
 		for (size_t f = 0; f < 5; f++) {
 			for (size_t j = 0; j < P; j++) {
 				const struct dcg_study_param *p = &s->params[j];
@@ -253,10 +599,17 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 					v = p->mode;
 				tmp[j] = v;
 			}
-			if ((rc = dset(w, g, fields[f], 1, &dP, NULL, tmp, H5T_NATIVE_DOUBLE, NULL)))
+			if ((rc = with_units(w, g, fields[f], 1, &dP, NULL, tmp, NULL,
+					     field_names[f], s_p, NULL)))
 				goto finish;
 		}
 	}
+	if ((rc = dset(w, g, "units", 1, &dP, NULL, punits, w->str_vlen, s_p, &d)))
+		goto finish;
+	rc = attr_str(w, d, "long_name", "config units of the parameter");
+	H5Dclose(d);
+	if (rc)
+		goto finish;
 	H5Gclose(g);
 	g = -1;
 
@@ -268,12 +621,14 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		const struct dcg_study_metric *mt = &s->metrics[k];
 		for (size_t i = 0; i < M; i++)
 			tmp[i] = e->metrics[i * nm + k];
-		if ((rc = dset(w, g, mt->name, 1, &dM, NULL, tmp, H5T_NATIVE_DOUBLE, &d)))
+		if ((rc = dset(w, g, mt->name, 1, &dM, NULL, tmp, H5T_NATIVE_DOUBLE,
+			       s_m, &d)))
 			goto finish;
 		double yr = mt->time;
 		if ((rc = attr_str(w, d, "units", dcg_study_metric_units(mt->kind))) ||
 		    (rc = attr_str(w, d, "kind", dcg_study_metric_name(mt->kind))) ||
-		    (rc = attr_num(w, d, "year", H5T_NATIVE_DOUBLE, &yr))) {
+		    (rc = attr_num(w, d, "year", H5T_NATIVE_DOUBLE, &yr)) ||
+		    (rc = attr_str(w, d, "long_name", metric_long_name(mt->kind)))) {
 			H5Dclose(d);
 			goto finish;
 		}
@@ -290,23 +645,46 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		st[i] = (int8_t)e->status[i];
 		reasons[i] = e->reason[i];
 	}
-	if ((rc = dset(w, g, "status", 1, &dM, NULL, st, H5T_NATIVE_INT8, &d)))
+	if ((rc = dset(w, g, "status", 1, &dM, NULL, st, H5T_NATIVE_INT8, s_m, &d)))
 		goto finish;
-	if ((rc = attr_str(w, d, "flag_meanings", "pending ok solver_failed invalid"))) {
-		H5Dclose(d);
-		goto finish;
+	{
+		/* CF flags: flag_values has the variable's type. */
+		static const int8_t flags[4] = {DCG_MEMBER_PENDING, DCG_MEMBER_OK,
+						DCG_MEMBER_SOLVER_FAILED,
+						DCG_MEMBER_INVALID};
+		hsize_t four = 4;
+		hid_t fs = H5Screate_simple(1, &four, NULL), fa = -1;
+		rc = attr_str(w, d, "flag_meanings", "pending ok solver_failed invalid");
+		if (!rc)
+			rc = attr_str(w, d, "units", "1");
+		if (!rc)
+			rc = attr_str(w, d, "long_name", "status of the member");
+		if (!rc && (fs < 0 ||
+			    (fa = H5Acreate2(d, "flag_values", H5T_STD_I8LE, fs,
+					     H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+			    H5Awrite(fa, H5T_NATIVE_INT8, flags) < 0))
+			rc = fail(w, "H5Awrite", "flag_values");
+		if (fa >= 0)
+			H5Aclose(fa);
+		if (fs >= 0)
+			H5Sclose(fs);
 	}
 	H5Dclose(d);
-	if ((rc = dset(w, g, "reason", 1, &dM, NULL, reasons, w->str_vlen, NULL)) ||
-	    (rc = with_units(w, g, "wall_time_s", 1, &dM, e->member_time_s, "s",
-			     "wall time of the member")))
+	if (rc)
+		goto finish;
+	if ((rc = dset(w, g, "reason", 1, &dM, NULL, reasons, w->str_vlen, s_m, &d)))
+		goto finish;
+	rc = attr_str(w, d, "long_name", "why the member failed (empty when ok)");
+	H5Dclose(d);
+	if (rc || (rc = with_units(w, g, "wall_time_s", 1, &dM, NULL,
+				   e->member_time_s, "s",
+				   "wall time of the member", s_m, NULL)))
 		goto finish;
 	H5Gclose(g);
 	g = -1;
 
 	/* Series with a leading member dimension, and their quantile bands. */
 	if (e->nseries) {
-		hid_t gq = -1;
 		if ((rc = group(w, "series", &g)))
 			goto finish;
 		for (size_t k = 0; k < e->nseries; k++) {
@@ -314,38 +692,41 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 				dcg_series_info((enum dcg_series_id)s->series[k]);
 			hsize_t dims[3] = {M, e->T, e->width[k]};
 			hsize_t chunk[3] = {1, e->T, e->width[k] ? e->width[k] : 1};
-			if ((rc = dset(w, g, si->name, 3, dims, chunk, e->series[k],
-				       H5T_NATIVE_DOUBLE, &d)))
+			const hid_t sc[3] = {w->d_member, w->d_time, w->d_width[si->dims]};
+			if ((rc = with_units(w, g, si->name, 3, dims, chunk, e->series[k],
+					     si->units, si->long_name, sc, &d)))
 				goto finish;
-			if ((rc = attr_str(w, d, "units", si->units)) ||
-			    (rc = attr_str(w, d, "long_name", si->long_name)) ||
-			    (rc = attr_str(w, d, "group", si->group))) {
-				H5Dclose(d);
-				goto finish;
-			}
+			rc = attr_str(w, d, "group", si->group);
 			H5Dclose(d);
+			if (rc)
+				goto finish;
 		}
 		H5Gclose(g);
 		g = -1;
-		if ((rc = group(w, "quantiles", &gq)))
-			goto finish;
-		g = gq;
-		for (size_t k = 0; k < e->nseries; k++) {
-			const struct dcg_series_info *si =
-				dcg_series_info((enum dcg_series_id)s->series[k]);
-			hsize_t dims[3] = {DCG_STUDY_NQ, e->T, e->width[k]};
-			if ((rc = with_units(w, g, si->name, 3, dims, a->series_q[k],
-					     si->units, si->long_name)))
-				goto finish;
-		}
-	} else if ((rc = group(w, "quantiles", &g))) {
-		goto finish;
 	}
-	hsize_t dq = DCG_STUDY_NQ, dmq[2] = {nm, DCG_STUDY_NQ};
-	if ((rc = dset(w, g, "p", 1, &dq, NULL, dcg_study_quantile_p, H5T_NATIVE_DOUBLE,
-		       NULL)) ||
-	    (rc = dset(w, g, "metrics", 2, dmq, NULL, a->metric_q, H5T_NATIVE_DOUBLE,
-		       NULL)))
+	if ((rc = group(w, "quantiles", &g)))
+		goto finish;
+	/* The probabilities first: they are the dimension scale p of the
+	 * quantile axis of everything in /quantiles. */
+	if ((rc = coordinate(w, g, "p", DCG_STUDY_NQ, dcg_study_quantile_p,
+			     H5T_NATIVE_DOUBLE, "1", "probability of the quantile",
+			     &w->d_p)))
+		goto finish;
+	for (size_t k = 0; k < e->nseries; k++) {
+		const struct dcg_series_info *si =
+			dcg_series_info((enum dcg_series_id)s->series[k]);
+		hsize_t dims[3] = {DCG_STUDY_NQ, e->T, e->width[k]};
+		const hid_t sc[3] = {w->d_p, w->d_time, w->d_width[si->dims]};
+		if ((rc = with_units(w, g, si->name, 3, dims, NULL, a->series_q[k],
+				     si->units, si->long_name, sc, NULL)))
+			goto finish;
+	}
+	hsize_t dmq[2] = {nm, DCG_STUDY_NQ};
+	const hid_t s_kq[2] = {w->d_metric, w->d_p};
+	if ((rc = with_units(w, g, "metrics", 2, dmq, NULL, a->metric_q, NULL,
+			     "quantiles of each metric over the members that "
+			     "have it, in the metric's units (/metrics/<name>)",
+			     s_kq, NULL)))
 		goto finish;
 	H5Gclose(g);
 	g = -1;
@@ -355,13 +736,22 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		if ((rc = group(w, "sobol", &g)))
 			goto finish;
 		static const char *const f[] = {"S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"};
+		static const char *const fl[] = {
+			"first-order Sobol index",
+			"first-order Sobol index, lower end of the 95 % bootstrap interval",
+			"first-order Sobol index, upper end of the 95 % bootstrap interval",
+			"total Sobol index",
+			"total Sobol index, lower end of the 95 % bootstrap interval",
+			"total Sobol index, upper end of the 95 % bootstrap interval",
+		};
 		for (size_t c = 0; c < 6; c++) {
 			for (size_t i = 0; i < nm * P; i++) {
 				const struct dcg_sobol_index *x = &a->sobol[i];
 				const double v[6] = {x->S1, x->S1_lo, x->S1_hi, x->ST, x->ST_lo, x->ST_hi};
 				tmp[i] = v[c];
 			}
-			if ((rc = dset(w, g, f[c], 2, dnp, NULL, tmp, H5T_NATIVE_DOUBLE, NULL)))
+			if ((rc = with_units(w, g, f[c], 2, dnp, NULL, tmp, "1", fl[c],
+					     s_kp, NULL)))
 				goto finish;
 		}
 		const char **mn = names + P;
@@ -381,12 +771,22 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		if ((rc = group(w, "morris", &g)))
 			goto finish;
 		static const char *const f[] = {"mu", "mu_star", "sigma"};
+		static const char *const fl[] = {
+			"Morris mean elementary effect, in the metric's units per "
+			"unit of the parameter's [0,1] design range",
+			"Morris mean absolute elementary effect, in the metric's "
+			"units per unit of the parameter's [0,1] design range",
+			"standard deviation of the elementary effects, in the "
+			"metric's units per unit of the parameter's [0,1] design "
+			"range",
+		};
 		for (size_t c = 0; c < 3; c++) {
 			for (size_t i = 0; i < nm * P; i++) {
 				const struct dcg_morris_index *x = &a->morris[i];
 				tmp[i] = c == 0 ? x->mu : c == 1 ? x->mu_star : x->sigma;
 			}
-			if ((rc = dset(w, g, f[c], 2, dnp, NULL, tmp, H5T_NATIVE_DOUBLE, NULL)))
+			if ((rc = with_units(w, g, f[c], 2, dnp, NULL, tmp, NULL, fl[c],
+					     s_kp, NULL)))
 				goto finish;
 		}
 		const char **mn = names + P;
@@ -405,10 +805,26 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 finish:
 	if (g >= 0)
 		H5Gclose(g);
+	dcg_model_free(m);
 	free(names);
 	free(tmp);
 	free(st);
 	return rc;
+}
+
+static void close_scales(struct sw *w)
+{
+	hid_t *ids[] = {&w->d_time, &w->d_member, &w->d_param, &w->d_metric, &w->d_p};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		if (*ids[i] >= 0)
+			H5Dclose(*ids[i]);
+		*ids[i] = -1;
+	}
+	for (size_t d = 0; d < NDIMS; d++) {
+		if (w->d_width[d] >= 0)
+			H5Dclose(w->d_width[d]);
+		w->d_width[d] = -1;
+	}
 }
 
 static int build_image(struct sw *w, const char *name, const struct dcg_study *s,
@@ -446,6 +862,7 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 	}
 	if ((rc = write_contents(w, s, e, a)))
 		goto finish;
+	close_scales(w);
 	if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
 		rc = fail(w, "H5Fflush", NULL);
 		goto finish;
@@ -469,6 +886,7 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 	*ret_size = (size_t)size;
 	buf = NULL;
 finish:
+	close_scales(w);
 	if (w->file >= 0)
 		H5Fclose(w->file);
 	if (w->str_vlen >= 0)
@@ -488,7 +906,11 @@ int dcg_h5_write_study(const char *path, const struct dcg_study *s,
 		       const struct dcg_study_analysis *a, bool force,
 		       struct dcg_error *err)
 {
-	struct sw w = {.path = path, .err = err, .file = -1, .gcpl = -1, .str_vlen = -1};
+	struct sw w = {.path = path, .err = err, .file = -1, .gcpl = -1, .str_vlen = -1,
+		       .d_time = -1, .d_member = -1, .d_param = -1, .d_metric = -1,
+		       .d_p = -1};
+	for (size_t d = 0; d < NDIMS; d++)
+		w.d_width[d] = -1;
 	char *tmp = NULL, *resolved = NULL;
 	int fd = -1, rc = 0;
 	unsigned char *image = NULL;

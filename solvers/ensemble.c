@@ -323,7 +323,17 @@ static void run_member(struct pool *pl, size_t i)
 		snprintf(e->reason[i], sizeof e->reason[i], "%.255s", err.msg);
 		goto finish;
 	}
-	rc = dcg_solve(m, NULL, &res, &err);
+	struct dcg_solve_opts so = {0};
+	if (pl->o && pl->o->should_stop) {
+		so.should_stop = pl->o->should_stop;
+		so.should_stop_ctx = pl->o->should_stop_ctx;
+	}
+	rc = dcg_solve(m, &so, &res, &err);
+	if (rc == DCG_EINTERRUPTED) {
+		/* Not a result: the member stays pending and is not recorded. */
+		e->status[i] = DCG_MEMBER_PENDING;
+		goto finish;
+	}
 	if (rc && !(rc == DCG_ESOLVER && res)) {
 		e->status[i] = DCG_MEMBER_SOLVER_FAILED;
 		snprintf(e->reason[i], sizeof e->reason[i], "%.255s", err.msg);
@@ -366,12 +376,19 @@ static void *worker(void *arg)
 			(int)(i % (size_t)stride) != rank))
 			i++;
 		pl->next = i + 1;
-		bool stop = i >= pl->e->M || pl->io_rc;
+		bool stop = i >= pl->e->M || pl->io_rc ||
+			    (pl->o && pl->o->should_stop &&
+			     pl->o->should_stop(pl->o->should_stop_ctx));
 		pthread_mutex_unlock(&pl->lock);
 		if (stop)
 			return NULL;
 		run_member(pl, i);
 		pthread_mutex_lock(&pl->lock);
+		if (pl->e->status[i] == DCG_MEMBER_PENDING) {
+			/* Stopped on request. */
+			pthread_mutex_unlock(&pl->lock);
+			return NULL;
+		}
 		pl->done++;
 		if (pl->ckpt && !pl->io_rc) {
 			dcg_ensemble_pack(pl->e, i, pl->rec);
@@ -508,6 +525,13 @@ int dcg_ensemble_run(const struct dcg_study *s,
 		pthread_join(th[t], NULL);
 	if (pl.io_rc) {
 		rc = dcg_error_set(err, pl.io_rc, "%s", pl.io_err.msg);
+		goto finish;
+	}
+	if (pl.done < pl.total) {
+		rc = dcg_error_set(err, DCG_EINTERRUPTED,
+				   "stopped with %zu of %zu members done%s%s", pl.done,
+				   pl.total, opts && opts->checkpoint ? "; they are kept in " : "",
+				   opts && opts->checkpoint ? opts->checkpoint : "");
 		goto finish;
 	}
 	*ret = e;

@@ -2,15 +2,23 @@
 """End-to-end checks of what dcgrid writes, read by other people's tools.
 
 usage: check_outputs.py netcdf FILE.h5
+       check_outputs.py study FILE.h5
+       check_outputs.py sensitivity FILE.h5
        check_outputs.py csv DIR FILE.h5
        check_outputs.py image FILE.png|.pdf|.svg [MIN_BYTES]
        check_outputs.py info OUT.txt FILE.h5
        check_outputs.py compare OUT.txt A.h5 B.h5
        check_outputs.py recipes DOC.md FILE.h5 [CSVDIR]
+       check_outputs.py section-recipes DOC.md HEADING FILE.h5
 
 netcdf: every group opens with xarray (netCDF4 and h5netcdf engines), each
         variable has the dimension names and units of the HDF5 dataset and
         the same values as h5py; labelled coordinates; pandas tables agree.
+study:  a study file (dcgrid-study/1) is netCDF-4 as well: ncdump -h, every
+        group with both xarray engines, a dimension scale on every axis,
+        units and long_name, the documented dimension names and labels.
+sensitivity: the same for a run file with /sensitivity, and its groups'
+        dimensions (parameter, time, regions or regions_hardware).
 csv:    the CSV files of `dcgrid export` have the documented columns, one row
         per value, and every value, label and unit matches the HDF5 file.
 image:  a plot exists, is big enough and is not blank (PNG: share of
@@ -22,6 +30,8 @@ compare: `dcgrid compare` prints both files' figures and their differences,
 recipes: the Python recipes of docs/output-format.md run as written
         against FILE.h5 (copied to the name they use) and the CSV files
         of CSVDIR (copied to csv/).
+section-recipes: the same for the Python blocks of the section "## HEADING"
+        (e.g. "Study files", "Sensitivities").
 
 Prints one line per check and `N passed, N failed`; exits 1 on a failure.
 Uses Debian's /usr/bin/python3 (python3-h5py, -numpy, -xarray, -netcdf4,
@@ -84,6 +94,40 @@ def dim_names(ds):
 
 # --- netCDF readers ---------------------------------------------------------
 
+def compare_group(c, f, path, g, engine):
+    """Opens group g (None: the root) with xarray and compares dimension
+    names, units and values of its variables with h5py's view."""
+    import xarray as xr
+    label = f"xarray ({engine}) opens group {g or '/'}"
+    try:
+        ds = xr.open_dataset(path, group=g, engine=engine)
+    except Exception as e:  # noqa: BLE001 (report any failure)
+        c.check(False, label, f"{type(e).__name__}: {e}")
+        return
+    c.check(True, label)
+    h5g = f[g] if g else f
+    bad = []
+    seen = 0
+    for name, var in ds.variables.items():
+        h = h5g.get(name)
+        if not isinstance(h, h5py.Dataset):
+            continue
+        seen += 1
+        if list(var.dims) != [d for d in dim_names(h)] and \
+                not (is_scale(h) and list(var.dims) == [name]):
+            bad.append(f"{name} dims {var.dims} vs {dim_names(h)}")
+        if "units" in h.attrs and \
+                var.attrs.get("units") != text(h.attrs["units"]):
+            bad.append(f"{name} units")
+        if h.dtype.kind == "f" and not np.array_equal(
+                np.asarray(var.values), h[()], equal_nan=True):
+            bad.append(f"{name} values")
+    c.check(not bad, f"{label}: dims, units and values of {seen} "
+            "variables as in h5py",
+            "; ".join(bad[:5]))
+    ds.close()
+
+
 def check_netcdf(c, path):
     import pandas as pd
     import xarray as xr
@@ -97,34 +141,7 @@ def check_netcdf(c, path):
         groups = [None] + [k for k, v in f.items() if isinstance(v, h5py.Group)]
         for engine in ("netcdf4", "h5netcdf"):
             for g in groups:
-                label = f"xarray ({engine}) opens group {g or '/'}"
-                try:
-                    ds = xr.open_dataset(path, group=g, engine=engine)
-                except Exception as e:  # noqa: BLE001 (report any failure)
-                    c.check(False, label, f"{type(e).__name__}: {e}")
-                    continue
-                c.check(True, label)
-                h5g = f[g] if g else f
-                bad = []
-                seen = 0
-                for name, var in ds.variables.items():
-                    h = h5g.get(name)
-                    if not isinstance(h, h5py.Dataset):
-                        continue
-                    seen += 1
-                    if list(var.dims) != [d for d in dim_names(h)] and \
-                            not (is_scale(h) and list(var.dims) == [name]):
-                        bad.append(f"{name} dims {var.dims} vs {dim_names(h)}")
-                    if "units" in h.attrs and \
-                            var.attrs.get("units") != text(h.attrs["units"]):
-                        bad.append(f"{name} units")
-                    if h.dtype.kind == "f" and not np.array_equal(
-                            np.asarray(var.values), h[()], equal_nan=True):
-                        bad.append(f"{name} values")
-                c.check(not bad, f"{label}: dims, units and values of {seen} "
-                        "variables as in h5py",
-                        "; ".join(bad[:5]))
-                ds.close()
+                compare_group(c, f, path, g, engine)
 
         # Labelled arrays: the doc's recipe (assign the root coordinates).
         root = xr.open_dataset(path)
@@ -169,6 +186,147 @@ def check_netcdf(c, path):
                     "annual group: dc_energy as in h5py")
             an.close()
         dc.close()
+        root.close()
+
+
+# Numeric datasets whose columns have different units (each parameter's
+# or metric's own): they have a long_name saying where the units are, and
+# no units attribute.
+MIXED_UNITS = {"/parameters/matrix", "/parameters/min", "/parameters/max",
+               "/parameters/mean", "/parameters/sd", "/parameters/mode",
+               "/quantiles/metrics", "/morris/mu", "/morris/mu_star",
+               "/morris/sigma"}
+
+
+def check_netcdf_all(c, path):
+    """Every group at any depth: ncdump, both xarray engines, a dimension
+    scale on every axis, variable-length string labels, units and
+    long_name on numeric datasets."""
+    r = subprocess.run(["ncdump", "-h", path], capture_output=True, text=True)
+    c.check(r.returncode == 0, f"ncdump -h {os.path.basename(path)} succeeds",
+            r.stderr.strip()[:300])
+    with h5py.File(path, "r") as f:
+        groups = [None]
+        f.visititems(lambda n, o: groups.append(n)
+                     if isinstance(o, h5py.Group) else None)
+        no_scale, fixed, no_attrs = [], [], []
+        for name, ds in h5_datasets(f):
+            if ds.dtype.kind == "V":
+                continue  # the compound /events, attached to /event
+            if not is_scale(ds) and any(len(d) == 0 for d in ds.dims):
+                no_scale.append(name)
+            sd = h5py.check_string_dtype(ds.dtype)
+            if sd is not None and sd.length is not None:
+                fixed.append(name)
+            if ds.dtype.kind in "fiu" and not is_scale(ds):
+                if "long_name" not in ds.attrs or (
+                        "units" not in ds.attrs and name not in MIXED_UNITS):
+                    no_attrs.append(name)
+        c.check(not no_scale, "every axis of every dataset has a dimension "
+                "scale", ", ".join(no_scale[:8]))
+        c.check(not fixed, "string datasets are variable-length",
+                ", ".join(fixed[:8]))
+        c.check(not no_attrs, "numeric datasets have units and long_name",
+                ", ".join(no_attrs[:8]))
+        for engine in ("netcdf4", "h5netcdf"):
+            for g in groups:
+                compare_group(c, f, path, g, engine)
+
+
+def check_study(c, path):
+    import xarray as xr
+
+    check_netcdf_all(c, path)
+    with h5py.File(path, "r") as f:
+        root = xr.open_dataset(path)
+        for k in ("title", "history", "Conventions"):
+            c.check(k in root.attrs, f"study: global attribute {k}")
+        c.check(list(root["parameter"].values) ==
+                list(f["parameters/names"].asstr()[()]),
+                "study: coordinate parameter lists /parameters/names")
+        c.check(list(root["metric"].values) == list(f["metrics"].keys()),
+                "study: coordinate metric lists the metrics")
+        c.check(list(root["member"].values) == list(range(len(f["members/status"]))),
+                "study: coordinate member is 0 .. M-1")
+        par = xr.open_dataset(path, group="parameters")
+        c.check(par["matrix"].dims == ("member", "parameter"),
+                "study: /parameters/matrix is (member, parameter)",
+                str(par["matrix"].dims))
+        par.close()
+        wdims = {"national", "segments", "regions", "regions_hardware",
+                 "hardware", "regions_technologies", "corridors"}
+        if "series" in f:
+            ser = xr.open_dataset(path, group="series").assign_coords(root.coords)
+            for name, v in ser.data_vars.items():
+                c.check(v.dims[:2] == ("member", "time") and v.dims[2] in wdims,
+                        f"study: /series/{name} is (member, time, W)",
+                        str(v.dims))
+                if v.dims[2] == "regions_hardware":
+                    labels = [f"{r}/{h}" for r in f["/regions"].asstr()[()]
+                              for h in f["/hardware"].asstr()[()]] \
+                        if "regions" in f and "hardware" in f else None
+                    if labels is not None:
+                        c.check(list(root["regions_hardware"].values) == labels,
+                                "study: regions_hardware labels are region/class")
+            ser.close()
+        q = xr.open_dataset(path, group="quantiles")
+        c.check(list(q["p"].values) == [0.05, 0.25, 0.5, 0.75, 0.95],
+                "study: /quantiles/p is the coordinate p")
+        c.check(q["metrics"].dims == ("metric", "p"),
+                "study: /quantiles/metrics is (metric, p)", str(q["metrics"].dims))
+        for name, v in q.data_vars.items():
+            if name == "metrics":
+                continue
+            c.check(v.dims[:2] == ("p", "time") and v.dims[2] in wdims,
+                    f"study: /quantiles/{name} is (p, time, W)", str(v.dims))
+            c.check(np.array_equal(v.sel(p=0.5).values, f["quantiles"][name][2],
+                                   equal_nan=True),
+                    f"study: /quantiles/{name}.sel(p=0.5) is the median")
+        q.close()
+        for g, fields in (("sobol", ("S1", "ST")), ("morris", ("mu_star",))):
+            if g in f:
+                ds = xr.open_dataset(path, group=g)
+                for k in fields:
+                    c.check(ds[k].dims == ("metric", "parameter"),
+                            f"study: /{g}/{k} is (metric, parameter)",
+                            str(ds[k].dims))
+                ds.close()
+        root.close()
+
+
+def check_sensitivity(c, path):
+    import xarray as xr
+
+    check_netcdf_all(c, path)
+    with h5py.File(path, "r") as f:
+        regions = list(f["regions"].asstr()[()])
+        hardware = list(f["hardware"].asstr()[()])
+        params = [text(p) for p in f["sensitivity"].attrs["parameters"]]
+        root = xr.open_dataset(path)
+        top = xr.open_dataset(path, group="sensitivity")
+        c.check(list(top["parameter"].values) == params,
+                "sensitivity: coordinate parameter lists the parameters")
+        c.check(list(top["regions_hardware"].values) ==
+                [f"{r}/{h}" for r in regions for h in hardware],
+                "sensitivity: regions_hardware labels are region/class")
+        for g in ("sensitivity/datacenter", "sensitivity/elasticity/datacenter"):
+            ds = xr.open_dataset(path, group=g).assign_coords(
+                root.coords).assign_coords(top.coords)
+            c.check(ds["racks"].dims == ("parameter", "time", "regions_hardware"),
+                    f"{g}/racks is (parameter, time, regions_hardware)",
+                    str(ds["racks"].dims))
+            c.check(ds["energy"].dims == ("parameter", "time", "regions"),
+                    f"{g}/energy is (parameter, time, regions)",
+                    str(ds["energy"].dims))
+            x = ds["racks"].sel(parameter=params[-1],
+                                regions_hardware=f"{regions[-1]}/{hardware[0]}")
+            c.check(np.array_equal(x.values,
+                                   f[g + "/racks"][-1, :, (len(regions) - 1) *
+                                                   len(hardware)],
+                                   equal_nan=True),
+                    f"{g}: .sel by parameter and label gives h5py's values")
+            ds.close()
+        top.close()
         root.close()
 
 
@@ -399,11 +557,19 @@ def check_compare(c, out, a, b):
 
 # --- The documented recipes -------------------------------------------------
 
-def check_recipes(c, doc, path, csv_dir=None):
-    src = open(doc).read()
-    start = src.find("## Loading recipes")
-    blocks = re.findall(r"```python\n(.*?)```", src[start:], re.S)
-    c.check(len(blocks) >= 2, f"{len(blocks)} Python recipes in {doc}")
+def section(src, heading):
+    """The text of the section `## heading...` of a Markdown page, up to the
+    next section of the same level."""
+    start = src.find("## " + heading)
+    if start < 0:
+        return ""
+    end = src.find("\n## ", start + 1)
+    return src[start:end if end >= 0 else len(src)]
+
+
+def run_blocks(c, blocks, path, csv_dir=None):
+    """Runs Python blocks as written in a folder where path is copied to
+    every *.h5 name they use (and csv_dir to csv/)."""
     work = tempfile.mkdtemp(prefix="dcgrid-recipes.")
     try:
         names = set(re.findall(r'"([\w.-]+\.h5)"', "\n".join(blocks)))
@@ -422,6 +588,22 @@ def check_recipes(c, doc, path, csv_dir=None):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def check_section_recipes(c, doc, heading, path):
+    blocks = re.findall(r"```python\n(.*?)```", section(open(doc).read(), heading),
+                        re.S)
+    c.check(len(blocks) >= 1, f"{len(blocks)} Python recipes in {doc}, "
+            f"section {heading}")
+    run_blocks(c, blocks, path)
+
+
+def check_recipes(c, doc, path, csv_dir=None):
+    src = open(doc).read()
+    blocks = re.findall(r"```python\n(.*?)```", section(src, "Loading recipes"),
+                        re.S)
+    c.check(len(blocks) >= 2, f"{len(blocks)} Python recipes in {doc}")
+    run_blocks(c, blocks, path, csv_dir)
+
+
 def main(argv):
     c = Checker()
     if len(argv) < 2:
@@ -430,6 +612,12 @@ def main(argv):
     what, args = argv[0], argv[1:]
     if what == "netcdf":
         check_netcdf(c, args[0])
+    elif what in ("study", "sensitivity"):
+        try:
+            (check_study if what == "study" else check_sensitivity)(c, args[0])
+        except Exception as e:  # noqa: BLE001 (a missing object is a failure)
+            c.check(False, f"{what} checks ran to the end",
+                    f"{type(e).__name__}: {e}")
     elif what == "csv":
         check_csv(c, args[0], args[1])
     elif what == "image":
@@ -440,6 +628,8 @@ def main(argv):
         check_compare(c, args[0], args[1], args[2])
     elif what == "recipes":
         check_recipes(c, args[0], args[1], args[2] if len(args) > 2 else None)
+    elif what == "section-recipes":
+        check_section_recipes(c, args[0], args[1], args[2])
     else:
         print(__doc__, file=sys.stderr)
         return 2

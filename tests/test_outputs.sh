@@ -10,6 +10,8 @@
 #     detects a tampered file (exit 1);
 #   - the netCDF view: ncdump -h, xarray (netCDF4 and h5netcdf engines) on
 #     every group, labelled coordinates, pandas (tests/check_outputs.py);
+#     the same for a run file with /sensitivity and for study files (the
+#     example study of each design in inputs/studies/, with few samples);
 #   - `dcgrid export --csv`: columns and every value against the HDF5 file;
 #   - `dcgrid info` and `dcgrid compare`: content and numbers;
 #   - scripts/plot: PNG, PDF and SVG rendered headless, size and not blank;
@@ -136,6 +138,8 @@ if "$DCGRID" run --help | grep -q -e '--sensitivity'; then
 	expect 0 "rerun of a file with sensitivities" -- rerun sens.h5
 	check "rerun recomputes the sensitivities" has 'With forward sensitivities to segments' out.txt
 	check "rerun matches them bit for bit" has 'All [0-9]* datasets match bit for bit' out.txt
+	pycheck netcdf-sensitivity sensitivity sens.h5
+	pycheck sensitivity-recipe section-recipes "$ROOT/docs/output-format.md" Sensitivities sens.h5
 fi
 expect 2 "rerun of a missing file" -- rerun no-such.h5
 expect 2 "rerun of a file that is not HDF5" -- rerun "$ROOT/inputs/scenarios/china-baseline.cfg"
@@ -224,9 +228,26 @@ EOF
 		"$ROOT/scripts/plot" study.h5 >plot.txt 2>&1 || rc=$?
 		check "scripts/plot draws the study (exit $rc)" test "$rc" -eq 0
 		pycheck study-png image study.png 30000
+		pycheck netcdf-study study study.h5
+		pycheck study-recipe section-recipes "$ROOT/docs/output-format.md" "Study files" study.h5
 	else
 		echo "skip - dcgrid study failed (exit $rc): $(head -n 3 err.txt)"
 	fi
+	# Every design's example study is a netCDF-4 file too; few samples,
+	# levels and bootstrap resamples keep it quick (all use the built-in
+	# scenario, so the copies run from here).
+	for cfg in "$ROOT"/inputs/studies/*.cfg; do
+		base=$(basename "$cfg" .cfg)
+		sed -e 's/^samples = .*/samples = 3;/' -e 's/^levels = .*/levels = 2;/' \
+			-e 's/^bootstrap = .*/bootstrap = 10;/' "$cfg" >"$base.cfg"
+		rc=0
+		"$DCGRID" study "$base.cfg" -o "$base.h5" -q >out.txt 2>err.txt || rc=$?
+		if [[ $rc -eq 0 ]]; then
+			pycheck "netcdf-$base" study "$base.h5"
+		else
+			fail "dcgrid study $base.cfg (exit $rc)" "$(head -n 3 err.txt)"
+		fi
+	done
 else
 	echo "skip - no 'dcgrid study' in this build: study plots not checked"
 fi

@@ -105,11 +105,12 @@ check "a failed run does not replace a file without --force (exit $rc)" test "$r
 
 # ---- SIGINT and SIGTERM --------------------------------------------------
 
-# A scenario that takes a few seconds: 300 regions, tight tolerances.
+# A scenario that takes a few seconds (4 s here): 1000 regions over 400
+# years, tight tolerances.
 slow=slow.cfg
 {
 	echo 'scenario = "slow";'
-	echo 'horizon = { start = 2024.0; end = 2124.0; output_step_yr = 0.25; };'
+	echo 'horizon = { start = 2024.0; end = 2424.0; output_step_yr = 0.25; };'
 	echo 'solver = { rtol = 1e-10; atol = 1e-10; max_steps = 1000000; };'
 	echo 'segments = ( { name = "general"; growth = 0.1; },'
 	echo '  { name = "ai"; growth = { year = [2024.0, 2030.0]; value = [0.4, 0.3]; }; } );'
@@ -118,11 +119,11 @@ slow=slow.cfg
 	echo '  { name = "gpu"; segment = "ai"; build_time_yr = 1.5; life_yr = 5.0; kw_per_rack = 40.0;'
 	echo '    pflops_per_rack = 2.0; initial_racks = 5000.0; } );'
 	echo 'regions = ('
-	n=300
+	n=1000
+	share=$(awk "BEGIN { printf \"%.15f\", 1 / $n }")
 	for ((i = 1; i <= n; i++)); do
 		printf '  { name = "r%d"; initial_share = %s; initial_pue = 1.%d; }%s\n' \
-			"$i" "$(awk "BEGIN { printf \"%.15f\", 1 / $n }")" $((i % 9 + 1)) \
-			"$([[ $i -lt $n ]] && echo ,)"
+			"$i" "$share" $((i % 9 + 1)) "$([[ $i -lt $n ]] && echo ,)"
 	done
 	echo ');'
 } >"$slow"
@@ -143,7 +144,7 @@ interrupt() {
 	fi
 	check "SIG$sig: exit status $want (got $rc)" test "$rc" -eq "$want"
 	check "SIG$sig: message says so" \
-		grep -Eq "^dcgrid: SIG$sig: interrupted at t = [0-9.]+ of 2124.00; nothing was written to interrupted.h5$" err.txt
+		grep -Eq "^dcgrid: SIG$sig: interrupted at t = [0-9.]+ of 2424.00; nothing was written to interrupted.h5$" err.txt
 	check "SIG$sig: no file under the final name" test ! -e interrupted.h5
 	check "SIG$sig: no temporary file" no_temp
 }

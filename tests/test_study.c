@@ -66,6 +66,9 @@ static void test_validation(void)
 	expect_error("name = \"t\";\ndesign = \"lhs\";\n" PAR MET, "samples is missing");
 	expect_error("name = \"t\";\ndesign = \"grid\";\nsamples = 4;\n" PAR MET,
 		     "samples does not apply to design \"grid\"");
+	expect_error(HEAD "levels = 3;\n" PAR MET,
+		     "s.cfg:4: levels does not apply to design \"lhs\" (only to grid, oat and morris)");
+	expect_error(HEAD "bootstrap = 10;\n" PAR MET, "bootstrap does not apply to design \"lhs\"");
 	expect_error(HEAD "parameters = ( { path = \"segments.[1].growth\"; dist = \"uniform\"; min = 0.5; max = 0.3; } );\n" MET,
 		     "s.cfg:4: parameters.[0].max = 0.3 must be above min = 0.5");
 	expect_error(HEAD "parameters = ( { path = \"segments.[1].growth\"; dist = \"normal\"; mean = 0.4; sd = 0.1; min = 0.1; } );\n" MET,
@@ -122,6 +125,27 @@ static void test_designs(void)
 	s->design = DCG_DESIGN_MORRIS;
 	CU_ASSERT_EQUAL_FATAL(dcg_study_design(s, &M, &u, &x, &err), 0);
 	CU_ASSERT_EQUAL(M, 12 * 4);
+	free(u);
+	free(x);
+
+	/* A grid visits every value of a discrete parameter, whatever its
+	 * weights. */
+	struct dcg_study_param *dp = &s->params[0];
+	dp->dist = DCG_DIST_DISCRETE;
+	dp->nvalues = 3;
+	dp->values = malloc(3 * sizeof *dp->values);
+	dp->weights = malloc(3 * sizeof *dp->weights);
+	CU_ASSERT_FATAL(dp->values && dp->weights);
+	for (size_t k = 0; k < 3; k++) {
+		dp->values[k] = 0.1 * (double)(k + 1);
+		dp->weights[k] = k == 0 ? 0.9 : 0.05;
+	}
+	s->design = DCG_DESIGN_GRID;
+	CU_ASSERT_EQUAL_FATAL(dcg_study_design(s, &M, &u, &x, &err), 0);
+	CU_ASSERT_EQUAL(M, 27);
+	CU_ASSERT_DOUBLE_EQUAL(x[0 * 9 * 3], 0.1, 1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(x[1 * 9 * 3], 0.2, 1e-15);
+	CU_ASSERT_DOUBLE_EQUAL(x[2 * 9 * 3], 0.3, 1e-15);
 	free(u);
 	free(x);
 

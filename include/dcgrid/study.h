@@ -209,13 +209,20 @@ struct dcg_ensemble_opts {
 	 * finished member; may be NULL. */
 	void (*progress)(size_t done, size_t total, void *ctx);
 	void *progress_ctx;
+	/* Polled between members and inside every solve; when it returns
+	 * non-zero no new member starts, running solves stop, and
+	 * dcg_ensemble_run returns DCG_EINTERRUPTED (finished members are in
+	 * the checkpoint; stopped ones are not recorded). May be NULL. */
+	int (*should_stop)(void *ctx);
+	void *should_stop_ctx;
 };
 
 /* Runs every member of the study's design. Members that fail are recorded
  * with their reason and the study goes on. With a checkpoint file, each
  * finished member is appended to it at once; members already in it (from a
  * killed run of the same study) are read back, not run again. Caller frees
- * *ret with dcg_ensemble_free. */
+ * *ret with dcg_ensemble_free. DCG_EINTERRUPTED when opts->should_stop
+ * asked to stop before every member finished (err says how many did). */
 int dcg_ensemble_run(const struct dcg_study *s,
 		     const struct dcg_ensemble_opts *opts,
 		     struct dcg_ensemble **ret, struct dcg_error *err);
