@@ -39,27 +39,38 @@ struct solve_ctx {
 	 * last one is still close (the state is continuous), so it is reused
 	 * once, and recomputed only if Newton's method then fails. */
 	bool jac_valid, reuse_once;
+	/* The breakpoint ending the current interval: there the schedules
+	 * are read as left limits, so that the implicit corrector's
+	 * evaluation at the interval's end does not see a step that belongs
+	 * to the next interval (an O(h) error that grew with the tolerance). */
+	double t_end;
 	char last_msg[256]; /* CVODE's last message, instead of stderr */
 };
+
+/* The time at which the model reads its schedules for solver time t. */
+static double model_time(const struct solve_ctx *c, double t)
+{
+	return t >= c->t_end ? nextafter(c->t_end, -INFINITY) : t;
+}
 
 static int f_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
 {
 	struct solve_ctx *c = data;
-	return dcg_model_rhs(c->m, c->w, t, N_VGetArrayPointer(y),
+	return dcg_model_rhs(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y),
 			     N_VGetArrayPointer(ydot));
 }
 
 static int f_quad(sunrealtype t, N_Vector y, N_Vector qdot, void *data)
 {
 	struct solve_ctx *c = data;
-	return dcg_model_quad(c->m, c->w, t, N_VGetArrayPointer(y),
+	return dcg_model_quad(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y),
 			      N_VGetArrayPointer(qdot));
 }
 
 static int f_root(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
 {
 	struct solve_ctx *c = data;
-	return dcg_model_roots(c->m, c->w, t, N_VGetArrayPointer(y), g);
+	return dcg_model_roots(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y), g);
 }
 
 /* Sparse Jacobian for KLU. CVODE zeroes the matrix (pattern included)
@@ -74,7 +85,7 @@ static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
 	if (c->reuse_once && c->jac_valid) {
 		c->reuse_once = false;
 	} else {
-		int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
+		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
 				       N_VGetArrayPointer(fy));
 		if (rc)
 			return rc;
@@ -90,7 +101,7 @@ static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
 {
 	struct solve_ctx *c = data;
 	if (!jok && !(c->reuse_once && c->jac_valid)) {
-		int rc = dcg__jac_eval(c->jac, c->w, t, N_VGetArrayPointer(y),
+		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
 				       N_VGetArrayPointer(fy));
 		if (rc)
 			return rc;
@@ -324,7 +335,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	double wall0 = now_s();
 	int rc = 0, flag;
 	double t = t0, *yv = NULL, *qv = NULL;
-	struct solve_ctx c = {.m = m};
+	struct solve_ctx c = {.m = m, .t_end = INFINITY};
 	SUNContext sctx = NULL;
 	N_Vector y = NULL, q = NULL, abstol = NULL, qtol = NULL, cons = NULL;
 	SUNMatrix A = NULL;
@@ -482,6 +493,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		while (ibp < nbp && bp[ibp] <= t + 1e-12)
 			ibp++;
 		double tstop = ibp < nbp ? bp[ibp] : t1;
+		c.t_end = ibp < nbp ? bp[ibp] : INFINITY;
 		double tyear = Y && iyr <= Y ? ya + (double)iyr : INFINITY;
 		double target = fmin(fmin(tout, tstop), tyear);
 		if ((flag = CVodeSetStopTime(mem, tstop))) {
@@ -522,12 +534,6 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		}
 		if (fabs(t - tyear) <= 1e-9 * fmax(1.0, fabs(tyear)))
 			memcpy(&qyear[iyr++ * nq], qv, nq * sizeof *qv);
-		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
-			if ((rc = record(m, c.w, res, iout++, tout, yv, qv)))
-				goto solver_failed;
-			if (opts && opts->progress)
-				opts->progress(tout, t0, t1, opts->progress_ctx);
-		}
 		if (ibp < nbp && fabs(t - tstop) <= 1e-9 * fmax(1.0, fabs(tstop))) {
 			/* A breakpoint: apply discrete changes and restart
 			 * the integrator. */
@@ -549,6 +555,12 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			}
 			c.reuse_once = true;
 			ibp++;
+		}
+		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
+			if ((rc = record(m, c.w, res, iout++, tout, yv, qv)))
+				goto solver_failed;
+			if (opts && opts->progress)
+				opts->progress(tout, t0, t1, opts->progress_ctx);
 		}
 	}
 	add_stats(mem, &res->stats, true);

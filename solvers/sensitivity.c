@@ -52,8 +52,17 @@ struct sctx {
 	double *p;             /* np values CVODES perturbs */
 	double *pbar;          /* np typical magnitudes */
 	double *yp, *ym;       /* n scratch states for f_quad_sens */
+	double t_end;          /* breakpoint ending the interval (as cvode.c) */
 	char last_msg[256];
 };
+
+/* Schedules are read as left limits at the breakpoint that ends the
+ * current interval, as in solvers/cvode.c: the corrector's evaluation at
+ * the interval's end must not see the next interval's steps. */
+static double model_time(const struct sctx *c, double t)
+{
+	return t >= c->t_end ? nextafter(c->t_end, -INFINITY) : t;
+}
 
 static void push_params(struct sctx *c)
 {
@@ -65,7 +74,7 @@ static int f_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
 {
 	struct sctx *c = data;
 	push_params(c);
-	return dcg_model_rhs(c->m, c->w, t, N_VGetArrayPointer(y),
+	return dcg_model_rhs(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y),
 			     N_VGetArrayPointer(ydot));
 }
 
@@ -73,7 +82,7 @@ static int f_quad(sunrealtype t, N_Vector y, N_Vector qdot, void *data)
 {
 	struct sctx *c = data;
 	push_params(c);
-	return dcg_model_quad(c->m, c->w, t, N_VGetArrayPointer(y),
+	return dcg_model_quad(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y),
 			      N_VGetArrayPointer(qdot));
 }
 
@@ -101,13 +110,13 @@ static int f_quad_sens(int Ns, sunrealtype t, N_Vector y, N_Vector *yS,
 		}
 		c->p[j] = p0 + h;
 		push_params(c);
-		int rc = dcg_model_quad(c->m, c->w, t, c->yp, qa);
+		int rc = dcg_model_quad(c->m, c->w, model_time(c, t), c->yp, qa);
 		for (size_t a = 0; a < nq; a++)
 			out[a] = qa[a];
 		c->p[j] = p0 - h;
 		push_params(c);
 		if (!rc)
-			rc = dcg_model_quad(c->m, c->w, t, c->ym, qa);
+			rc = dcg_model_quad(c->m, c->w, model_time(c, t), c->ym, qa);
 		c->p[j] = p0;
 		push_params(c);
 		if (rc)
@@ -299,7 +308,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 			  size_t np, struct dcg_sensitivity **ret,
 			  struct dcg_error *err)
 {
-	struct sctx c = {0};
+	struct sctx c = {.t_end = INFINITY};
 	struct dcg_sensitivity *s = NULL;
 	struct buffers b = {0};
 	SUNContext sctx = NULL;
@@ -478,6 +487,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 		double tstop = ibp < nbp ? bp[ibp] : t1;
 		double target = fmin(tout, tstop);
 		double tret = t;
+		c.t_end = ibp < nbp ? bp[ibp] : INFINITY;
 		if ((flag = CVodeSetStopTime(mem, tstop)) ||
 		    (flag = CVode(mem, target, y, &tret, CV_NORMAL)) < 0 ||
 		    (flag = CVodeGetSens(mem, &tret, yS)) < 0 ||

@@ -270,6 +270,37 @@ static void test_variants_directions(void)
 	CU_ASSERT(g.ai_racks < b.ai_racks && g.twh30 < b.twh30);
 }
 
+/* Accuracy follows the tolerance: the default tolerance agrees with a far
+ * tighter one to 1e-4 of each series' scale. Once the implicit corrector's
+ * evaluation at the end of an interval saw the next interval's step
+ * schedules (a corridor opening, the import stop), an O(h) error that left
+ * Gansu's racks 2e-3 off at rtol 1e-6. */
+static void test_accuracy_follows_tolerance(void)
+{
+	const char *tight[] = {"solver.rtol=1e-10", "solver.atol=1e-10"};
+	struct dcg_model *m = NULL;
+	struct dcg_result *r = NULL;
+	CU_ASSERT_EQUAL_FATAL(dcg_config_load_default(tight, 2, &m, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(dcg_solve(m, NULL, &r, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(r->T, res->T);
+	for (int id = 0; id < DCG_SER_COUNT; id++) {
+		size_t w = dcg_series_width(base, (enum dcg_series_id)id);
+		if (!w)
+			continue;
+		double scale = 0.0, diff = 0.0;
+		for (size_t i = 0; i < r->T * w; i++) {
+			scale = fmax(scale, fabs(r->series[id][i]));
+			diff = fmax(diff, fabs(r->series[id][i] - res->series[id][i]));
+		}
+		if (diff > 1e-4 * scale + 1e-9)
+			printf("\n    %s: %g of %g", dcg_series_info((enum dcg_series_id)id)->name,
+			       diff, scale);
+		CU_ASSERT(diff <= 1e-4 * scale + 1e-9);
+	}
+	dcg_result_free(r);
+	dcg_model_free(m);
+}
+
 /* The example outside China runs and lands in LBNL's published ranges:
  * 176 TWh in 2023, 325-580 TWh in 2028. */
 static void test_us_example(void)
@@ -307,6 +338,7 @@ int main(void)
 	CU_add_test(s, "invariants", test_invariants);
 	CU_add_test(s, "variants differ in the expected directions", test_variants_directions);
 	CU_add_test(s, "US example in LBNL's ranges", test_us_example);
+	CU_add_test(s, "accuracy follows the tolerance", test_accuracy_follows_tolerance);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
