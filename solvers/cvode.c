@@ -431,7 +431,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		double *typ = N_VGetArrayPointer(abstol);
 		for (size_t i = 0; i < n; i++)
 			typ[i] /= m->atol;
-		c.jac = dcg__jac_new(m, typ);
+		c.jac = dcg__jac_new(m, typ, ls == DCG_LINSOL_GMRES);
 		for (size_t i = 0; i < n; i++)
 			typ[i] *= m->atol;
 		if (!c.jac) {

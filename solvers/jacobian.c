@@ -3,9 +3,18 @@
  * + n_nat * n); one Jacobian costs ncolors * rs + n_nat right-hand sides,
  * which for a corridor graph of bounded degree does not grow with R. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sundials/sundials_dense.h>
+
+/* LAPACK (Debian's liblapack): LU factorisation and solve of the dense
+ * blocks. SUNDIALS' own dense routines would do, but Debian builds them
+ * without optimisation, which made them 42 % of the default run's
+ * instructions (bench/, docs/performance.md). */
+void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
+void dgetrs_(const char *trans, const int *n, const int *nrhs, const double *a,
+	     const int *lda, const int *ipiv, double *b, const int *ldb, int *info,
+	     size_t trans_len);
 
 #include "jacobian.h"
 
@@ -24,8 +33,8 @@ struct dcg_jac {
 	double *natcol;     /* nnat x n, column-major */
 	/* Preconditioner: factored diagonal blocks and national block. */
 	double *pre, *prenat;
-	double **precols, **natcols;
-	sunindextype *piv, *pivnat;
+	int *piv, *pivnat;
+	bool diag_only;     /* GMRES: only the diagonal blocks are kept */
 	long rhs_evals;
 };
 
@@ -108,6 +117,13 @@ static int color_regions(struct dcg_jac *j)
 	for (size_t r = 0; r < R; r++) {
 		for (size_t a = j->nb_ptr[r]; a < j->nb_ptr[r + 1]; a++) {
 			size_t q = j->nb[a];
+			/* The diagonal blocks alone need neighbours to differ;
+			 * the corridor blocks need two hops. */
+			if (j->diag_only) {
+				if (q < r)
+					mark[j->color[q]] = r;
+				continue;
+			}
 			for (size_t b = j->nb_ptr[q]; b < j->nb_ptr[q + 1]; b++) {
 				size_t s = j->nb[b];
 				if (s < r)
@@ -140,14 +156,13 @@ void dcg__jac_free(struct dcg_jac *j)
 	free(j->natcol);
 	free(j->pre);
 	free(j->prenat);
-	free(j->precols);
-	free(j->natcols);
 	free(j->piv);
 	free(j->pivnat);
 	free(j);
 }
 
-struct dcg_jac *dcg__jac_new(const struct dcg_model *m, const double *typ)
+struct dcg_jac *dcg__jac_new(const struct dcg_model *m, const double *typ,
+			     bool diag_only)
 {
 	struct dcg_jac *j = calloc(1, sizeof *j);
 	if (!j)
@@ -158,6 +173,7 @@ struct dcg_jac *dcg__jac_new(const struct dcg_model *m, const double *typ)
 	j->rs = m->layout.region_size;
 	j->nat = m->layout.nat;
 	j->nnat = j->n - j->nat;
+	j->diag_only = diag_only;
 	if (build_graph(j) || color_regions(j))
 		goto fail;
 	size_t rs2 = j->rs * j->rs, n = j->n;
@@ -168,26 +184,19 @@ struct dcg_jac *dcg__jac_new(const struct dcg_model *m, const double *typ)
 	j->natcol = calloc(j->nnat * n, sizeof(double));
 	j->pre = malloc(j->R * rs2 * sizeof(double));
 	j->prenat = malloc(j->nnat * j->nnat * sizeof(double));
-	j->precols = malloc(j->R * j->rs * sizeof(double *));
-	j->natcols = malloc(j->nnat * sizeof(double *));
-	j->piv = malloc(j->R * j->rs * sizeof(sunindextype));
-	j->pivnat = malloc(j->nnat * sizeof(sunindextype));
+	j->piv = malloc(j->R * j->rs * sizeof(int));
+	j->pivnat = malloc(j->nnat * sizeof(int));
 	if (!j->inc_scale || !j->yp || !j->fp || !j->blk_off || !j->natcol ||
-	    !j->pre || !j->prenat || !j->precols || !j->natcols || !j->piv ||
+	    !j->pre || !j->prenat || !j->piv ||
 	    !j->pivnat)
 		goto fail;
 	for (size_t r = 0; r <= j->R; r++)
-		j->blk_off[r] = j->nb_ptr[r] * rs2;
+		j->blk_off[r] = (diag_only ? r : j->nb_ptr[r]) * rs2;
 	j->blk = calloc(j->blk_off[j->R] + 1, sizeof(double));
 	if (!j->blk)
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		j->inc_scale[i] = fmax(fabs(typ[i]), 1e-12);
-	for (size_t r = 0; r < j->R; r++)
-		for (size_t c = 0; c < j->rs; c++)
-			j->precols[r * j->rs + c] = &j->pre[r * rs2 + c * j->rs];
-	for (size_t c = 0; c < j->nnat; c++)
-		j->natcols[c] = &j->prenat[c * j->nnat];
 	return j;
 fail:
 	dcg__jac_free(j);
@@ -238,7 +247,12 @@ int dcg__jac_eval(struct dcg_jac *j, struct dcg_work *w, double t,
 					continue;
 				size_t col = r * rs + o;
 				double h = j->yp[col] - y[col];
-				for (size_t a = j->nb_ptr[r]; a < j->nb_ptr[r + 1]; a++) {
+				if (j->diag_only) {
+					double *b = &j->blk[j->blk_off[r] + o * rs];
+					for (size_t i = 0; i < rs; i++)
+						b[i] = (j->fp[r * rs + i] - fy[r * rs + i]) / h;
+				}
+				for (size_t a = j->nb_ptr[r]; !j->diag_only && a < j->nb_ptr[r + 1]; a++) {
 					size_t q = j->nb[a];
 					double *b = &j->blk[j->blk_off[r] + (a - j->nb_ptr[r]) * rs2 + o * rs];
 					for (size_t i = 0; i < rs; i++)
@@ -294,16 +308,17 @@ int dcg__jac_block_factor(struct dcg_jac *j, double gamma)
 	for (size_t r = 0; r < j->R; r++) {
 		/* The diagonal block is the one of region r's own rows. */
 		size_t a = j->nb_ptr[r];
-		while (j->nb[a] != r)
+		while (!j->diag_only && j->nb[a] != r)
 			a++;
-		const double *b = &j->blk[j->blk_off[r] + (a - j->nb_ptr[r]) * rs2];
+		const double *b = &j->blk[j->blk_off[r] + (j->diag_only ? 0 : a - j->nb_ptr[r]) * rs2];
 		double *p = &j->pre[r * rs2];
 		for (size_t i = 0; i < rs2; i++)
 			p[i] = -gamma * b[i];
 		for (size_t i = 0; i < rs; i++)
 			p[i * rs + i] += 1.0;
-		if (SUNDlsMat_denseGETRF(&j->precols[r * rs], (sunindextype)rs,
-					 (sunindextype)rs, &j->piv[r * rs]))
+		int n = (int)rs, info = 0;
+		dgetrf_(&n, &n, p, &n, &j->piv[r * rs], &info);
+		if (info != 0)
 			return 1;
 	}
 	size_t nn = j->nnat;
@@ -311,17 +326,19 @@ int dcg__jac_block_factor(struct dcg_jac *j, double gamma)
 		for (size_t i = 0; i < nn; i++)
 			j->prenat[c * nn + i] = -gamma * j->natcol[c * j->n + j->nat + i] +
 						(i == c ? 1.0 : 0.0);
-	if (SUNDlsMat_denseGETRF(j->natcols, (sunindextype)nn, (sunindextype)nn, j->pivnat))
+	int nni = (int)nn, info = 0;
+	dgetrf_(&nni, &nni, j->prenat, &nni, j->pivnat, &info);
+	if (info != 0)
 		return 1;
 	return 0;
 }
 
 void dcg__jac_block_solve(const struct dcg_jac *j, double *z)
 {
-	size_t rs = j->rs;
+	int n = (int)j->rs, one = 1, info = 0;
 	for (size_t r = 0; r < j->R; r++)
-		SUNDlsMat_denseGETRS(&((double **)j->precols)[r * rs], (sunindextype)rs,
-				     &j->piv[r * rs], &z[r * rs]);
-	SUNDlsMat_denseGETRS((double **)j->natcols, (sunindextype)j->nnat, j->pivnat,
-			     &z[j->nat]);
+		dgetrs_("N", &n, &one, &j->pre[r * j->rs * j->rs], &n, &j->piv[r * j->rs],
+			&z[r * j->rs], &n, &info, 1);
+	int nn = (int)j->nnat;
+	dgetrs_("N", &nn, &one, j->prenat, &nn, j->pivnat, &z[j->nat], &nn, &info, 1);
 }

@@ -14,6 +14,7 @@
 #ifndef DCGRID_SOLVERS_JACOBIAN_H
 #define DCGRID_SOLVERS_JACOBIAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,8 +23,13 @@
 struct dcg_jac;
 
 /* typ: typical size of each state (n entries, borrowed during the call),
- * sets the difference increments. Returns NULL when out of memory. */
-struct dcg_jac *dcg__jac_new(const struct dcg_model *m, const double *typ);
+ * sets the difference increments. With diag_only (the block preconditioner
+ * of GMRES) only the regional diagonal blocks are kept, which needs a
+ * colouring of neighbours only: fewer right-hand sides and ~1/(1 + degree)
+ * of the memory; dcg__jac_csc and dcg__jac_nnz then do not apply.
+ * Returns NULL when out of memory. */
+struct dcg_jac *dcg__jac_new(const struct dcg_model *m, const double *typ,
+			     bool diag_only);
 void dcg__jac_free(struct dcg_jac *j);
 
 size_t dcg__jac_nnz(const struct dcg_jac *j);
