@@ -71,11 +71,16 @@ static const struct dcg__param solver_params[] = {
 	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = linsol_names,
 	 .unit = "",
 	 .doc = "linear solver of the Newton iteration: auto picks dense for "
-		"small and klu for large systems"},
+		"small systems and gmres (block-preconditioned) above 60 states"},
 	{.key = "max_steps", .type = DCG__P_INT, .offset = MODEL(max_steps),
 	 .min = 10, .max = 100000000, .dflt = DCG__D_NUMBER, .def = 100000,
 	 .unit = "1",
 	 .doc = "maximum number of internal steps between output points"},
+	{.key = "events", .type = DCG__P_BOOL, .offset = MODEL(events),
+	 .dflt = DCG__D_NUMBER, .def = 1, .unit = "",
+	 .doc = "locate reserve-margin crossings by root-finding (its cost "
+		"grows with regions times crossings: switch off for models of "
+		"thousands of regions)"},
 };
 
 static const struct dcg__param datacenter_params[] = {

@@ -29,6 +29,7 @@ struct dcg_model *dcg_model_new(void)
 	m->method = DCG_METHOD_BDF;
 	m->linsol = DCG_LINSOL_AUTO;
 	m->max_steps = 100000;
+	m->events = true;
 	m->grid = (struct dcg_grid_params){
 		.reserve_target = 0.15,
 		.invest_time_yr = 1.0,

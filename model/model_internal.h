@@ -2,6 +2,7 @@
 #ifndef DCGRID_MODEL_INTERNAL_H
 #define DCGRID_MODEL_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dcgrid/model.h"
@@ -30,6 +31,9 @@ struct dcg_work {
 	double *unserved, *emis;
 	double price_nat;
 	double share_scale; /* 1 / sum of the share states */
+	/* Set by the event function: stop once reserve margins are known
+	 * (CVODE's root-finding evaluates the events many times per step). */
+	bool adequacy_only;
 };
 
 /* Evaluates everything but the dispatch at (t, y); fills ydot if non-NULL. */

@@ -206,6 +206,9 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		}
 	}
 
+	if (w->adequacy_only)
+		return 0;
+
 	/* National demand for compute, slowed by the perceived price. */
 	double pn = y[dcg_ix_price(l)];
 	double phi = gp->price_growth_enabled && m->grid_enabled
@@ -468,13 +471,15 @@ int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 
 size_t dcg_model_nroots(const struct dcg_model *m)
 {
-	return m->grid_enabled ? m->R : 0;
+	return m->grid_enabled && m->events ? m->R : 0;
 }
 
 int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
 		    const double *y, double *g)
 {
+	w->adequacy_only = true;
 	int rc = dcg__model_eval(m, w, t, y, NULL);
+	w->adequacy_only = false;
 	if (rc)
 		return rc;
 	for (size_t r = 0; r < m->R; r++)

@@ -320,6 +320,23 @@ static void test_us_example(void)
 	CU_ASSERT(e24 > 176.0 && e24 < 230.0);
 	CU_ASSERT(e28 >= 325.0 && e28 <= 580.0);
 	CU_ASSERT(r->n_events >= 1);
+	/* solver.events = false skips the root-finding and nothing else. */
+	const char *off[] = {"solver.events=false"};
+	struct dcg_model *m2 = NULL;
+	struct dcg_result *r2 = NULL;
+	CU_ASSERT_EQUAL_FATAL(dcg_config_load_file("../inputs/scenarios/us-balancing-areas.cfg",
+						   off, 1, &m2, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(dcg_solve(m2, NULL, &r2, &err), 0);
+	CU_ASSERT_EQUAL(r2->n_events, 0);
+	CU_ASSERT_EQUAL(r2->stats.root_evals, 0);
+	CU_ASSERT(r->stats.root_evals > 0);
+	double worst = 0.0;
+	for (size_t i = 0; i < r->Y * m->R; i++)
+		worst = fmax(worst, fabs(r2->annual_dc_energy[i] - r->annual_dc_energy[i]) /
+					    r->annual_dc_energy[i]);
+	CU_ASSERT(worst < 1e-9);
+	dcg_result_free(r2);
+	dcg_model_free(m2);
 	dcg_result_free(r);
 	dcg_model_free(m);
 }

@@ -154,6 +154,7 @@ struct dcg_model {
 	enum dcg_method method;
 	enum dcg_linsol linsol;
 	size_t max_steps;
+	bool events;                    /* locate reserve-margin crossings */
 
 	size_t R, K, S, J, L;
 	struct dcg_region *regions;     /* owned, R */
