@@ -643,13 +643,15 @@ def solve_pieces(m):
         for t in tev:
             rows.append((t, sol.sol(t)))
         z = sol.y[:, -1].copy()
+        # Discrete changes first: an output at a breakpoint shows the state
+        # after them, as solvers/cvode.c records it.
+        if tb < m.t1:
+            m.jumps(tb, z[:n])
+            stats["restarts"] += 1
         if any(abs(tb - t) <= 1e-9 * max(1.0, abs(t)) for t in touts):
             rows.append((tb, z.copy()))
         if abs(tb - round(tb)) < 1e-9:
             years[int(round(tb))] = z[n:].copy()
-        if tb < m.t1:
-            m.jumps(tb, z[:n])
-            stats["restarts"] += 1
         ta = tb
     return rows, years, stats
 
