@@ -98,6 +98,8 @@ void dcg__help_main(FILE *f)
 	      "                   with --keys a reference of every setting\n"
 	      "                   (--json [CONFIG]: the resolved model as JSON)\n"
 	      "  synth            print a synthetic scenario (--regions N [--seed S])\n"
+	      "  calibrate CONFIG fit parameters to published figures (least squares\n"
+	      "                   with CVODES sensitivities; see 'dcgrid calibrate --help')\n"
 	      "  info FILE.h5     describe a result file: provenance, datasets, figures\n"
 	      "  export FILE.h5 --csv DIR\n"
 	      "                   write a result as tidy CSV files\n"
