@@ -34,59 +34,10 @@ trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 export MPLBACKEND=Agg
 
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok   - $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $1"
-	if [[ -n ${2:-} ]]; then
-		sed 's/^/       /' <<<"$2"
-	fi
-}
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else fail "$name"; fi
-}
-
-# expect STATUS NAME -- ARGS...: runs dcgrid ARGS (stdout out.txt, stderr
-# err.txt) and checks the exit status.
-expect() {
-	local want=$1 name=$2 rc=0
-	shift 3
-	"$DCGRID" "$@" >out.txt 2>err.txt || rc=$?
-	if [[ $rc -eq $want ]]; then
-		ok "$name (exit $rc)"
-	else
-		fail "$name: exit $rc, expected $want" "$(cat out.txt err.txt | tail -n 20)"
-	fi
-}
-
-has() { grep -q -e "$1" "$2"; }
+source "$HERE/lib.sh"
 
 # pycheck NAME ARGS...: runs check_outputs.py and adds its counts to ours.
-pycheck() {
-	local name=$1 rc=0 output summary
-	shift
-	output=$("$PYTHON" "$HERE/check_outputs.py" "$@" 2>&1) || rc=$?
-	sed "s/^/  [$name] /" <<<"$output"
-	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$output" | tail -n 1 || true)
-	if [[ -n $summary ]]; then
-		passed=$((passed + ${summary%% passed*}))
-		summary=${summary#*, }
-		failed=$((failed + ${summary%% failed*}))
-	fi
-	if [[ $rc -ne 0 && (-z $summary || ${summary%% failed*} -eq 0) ]]; then
-		fail "$name: check_outputs.py exited with $rc"
-	fi
-}
+pycheck() { pyrun check_outputs.py "$@"; }
 
 # --- results to work on -------------------------------------------------------
 export SOURCE_DATE_EPOCH=1700000000
