@@ -1227,7 +1227,6 @@ static int build_image(struct writer *w, const char *name,
 		       size_t *ret_size)
 {
 	hid_t fcpl = -1, fapl = -1;
-	unsigned char *buf = NULL;
 	int rc = 0;
 
 	fcpl = H5Pcreate(H5P_FILE_CREATE);
@@ -1267,36 +1266,13 @@ static int build_image(struct writer *w, const char *name,
 	if ((rc = write_contents(w, config_text)))
 		goto finish;
 	close_scales(w);
-	if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
-		rc = h5_fail(w, "H5Fflush", NULL);
+	const char *op = NULL;
+	if (dcg__h5_take_image(&w->file, ret_buf, ret_size, &op)) {
+		rc = op ? h5_fail(w, op, NULL)
+			: dcg_error_set(w->err, DCG_ENOMEM,
+					"cannot write %s: out of memory", w->path);
 		goto finish;
 	}
-	ssize_t size = H5Fget_file_image(w->file, NULL, 0);
-	if (size <= 0) {
-		rc = h5_fail(w, "H5Fget_file_image", NULL);
-		goto finish;
-	}
-	buf = malloc((size_t)size);
-	if (!buf) {
-		rc = dcg_error_set(w->err, DCG_ENOMEM,
-				   "cannot write %s: out of memory for a "
-				   "%zd-byte file",
-				   w->path, size);
-		goto finish;
-	}
-	if (H5Fget_file_image(w->file, buf, (size_t)size) != size) {
-		rc = h5_fail(w, "H5Fget_file_image", NULL);
-		goto finish;
-	}
-	hid_t file = w->file;
-	w->file = -1;
-	if (H5Fclose(file) < 0) {
-		rc = h5_fail(w, "H5Fclose", NULL);
-		goto finish;
-	}
-	*ret_buf = buf;
-	*ret_size = (size_t)size;
-	buf = NULL;
 finish:
 	close_scales(w);
 	close_id(&w->file, H5Fclose);
@@ -1304,7 +1280,6 @@ finish:
 	close_id(&w->gcpl, H5Pclose);
 	close_id(&fapl, H5Pclose);
 	close_id(&fcpl, H5Pclose);
-	free(buf);
 	return rc;
 }
 
@@ -1401,6 +1376,36 @@ finish:
 }
 
 /* --- Shared with the other writers (outputs/h5_internal.h) -------------- */
+
+int dcg__h5_take_image(hid_t *file, unsigned char **ret_buf,
+		       size_t *ret_size, const char **ret_op)
+{
+	hid_t f = *file;
+	unsigned char *buf = NULL;
+	*ret_op = "H5Fflush";
+	if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
+		return -1;
+	*ret_op = "H5Fget_file_image";
+	ssize_t size = H5Fget_file_image(f, NULL, 0);
+	if (size <= 0)
+		return -1;
+	if (!(buf = malloc((size_t)size))) {
+		*ret_op = NULL;
+		return -1;
+	}
+	if (H5Fget_file_image(f, buf, (size_t)size) != size)
+		goto fail;
+	*ret_op = "H5Fclose";
+	*file = -1;
+	if (H5Fclose(f) < 0)
+		goto fail;
+	*ret_buf = buf;
+	*ret_size = (size_t)size;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
 
 int dcg__h5_reason(char *buf, size_t size)
 {

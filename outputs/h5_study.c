@@ -833,7 +833,6 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 		       size_t *ret_size)
 {
 	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
-	unsigned char *buf = NULL;
 	int rc = 0;
 	w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
 	unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
@@ -863,28 +862,13 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 	if ((rc = write_contents(w, s, e, a)))
 		goto finish;
 	close_scales(w);
-	if (H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
-		rc = fail(w, "H5Fflush", NULL);
+	const char *op = NULL;
+	if (dcg__h5_take_image(&w->file, ret_buf, ret_size, &op)) {
+		rc = op ? fail(w, op, NULL)
+			: dcg_error_set(w->err, DCG_ENOMEM,
+					"cannot write %s: out of memory", w->path);
 		goto finish;
 	}
-	ssize_t size = H5Fget_file_image(w->file, NULL, 0);
-	if (size <= 0 || !(buf = malloc((size_t)size)) ||
-	    H5Fget_file_image(w->file, buf, (size_t)size) != size) {
-		rc = buf || size <= 0 ? fail(w, "H5Fget_file_image", NULL)
-				      : dcg_error_set(w->err, DCG_ENOMEM,
-						      "cannot write %s: out of memory",
-						      w->path);
-		goto finish;
-	}
-	hid_t f = w->file;
-	w->file = -1;
-	if (H5Fclose(f) < 0) {
-		rc = fail(w, "H5Fclose", NULL);
-		goto finish;
-	}
-	*ret_buf = buf;
-	*ret_size = (size_t)size;
-	buf = NULL;
 finish:
 	close_scales(w);
 	if (w->file >= 0)
@@ -897,7 +881,6 @@ finish:
 		H5Pclose(fapl);
 	if (fcpl >= 0)
 		H5Pclose(fcpl);
-	free(buf);
 	return rc;
 }
 
