@@ -1283,6 +1283,19 @@ finish:
 	return rc;
 }
 
+/* The run writer's image builder, for dcg__h5_save. */
+struct run_build {
+	struct writer *w;
+	const char *config_text;
+};
+
+static int run_build_image(void *ctx, const char *tmp, unsigned char **ret_buf,
+			   size_t *ret_size)
+{
+	struct run_build *b = ctx;
+	return build_image(b->w, tmp, b->config_text, ret_buf, ret_size);
+}
+
 int dcg_h5_write_run(const char *path, const struct dcg_model *m,
 		     const struct dcg_result *res, const char *config_text,
 		     bool force, struct dcg_error *err)
@@ -1294,6 +1307,17 @@ int dcg_h5_write_run(const char *path, const struct dcg_model *m,
 		.d_segments = -1, .d_techs = -1, .d_corridors = -1,
 		.d_year = -1,
 	};
+	if (!path || !*path || !m || !res)
+		return dcg_error_set(err, DCG_EUSAGE,
+				     "dcg_h5_write_run: path, model and result "
+				     "are required");
+	struct run_build b = {.w = &w, .config_text = config_text};
+	return dcg__h5_save(path, force, run_build_image, &b, err);
+}
+
+int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
+		 void *ctx, struct dcg_error *err)
+{
 	char *tmp = NULL, *resolved = NULL;
 	int fd = -1;
 	unsigned char *image = NULL;
@@ -1303,10 +1327,6 @@ int dcg_h5_write_run(const char *path, const struct dcg_model *m,
 	int silenced = 0;
 	int rc = 0;
 
-	if (!path || !*path || !m || !res)
-		return dcg_error_set(err, DCG_EUSAGE,
-				     "dcg_h5_write_run: path, model and result "
-				     "are required");
 	/* Fail early, before the work; publish() checks again atomically. A
 	 * replaced file must be a regular file: renaming over a device such
 	 * as /dev/full or a directory would replace the node itself. With a
@@ -1340,7 +1360,7 @@ int dcg_h5_write_run(const char *path, const struct dcg_model *m,
 	if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 &&
 	    H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
 		silenced = 1;
-	rc = build_image(&w, tmp, config_text, &image, &image_size);
+	rc = build(ctx, tmp, &image, &image_size);
 	if (silenced) {
 		H5Eclear2(H5E_DEFAULT);
 		H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
@@ -1412,23 +1432,3 @@ int dcg__h5_reason(char *buf, size_t size)
 	return h5_reason(buf, size);
 }
 
-int dcg__h5_create_temp(const char *target, const char *path, char **ret_tmp,
-			int *ret_fd, struct dcg_error *err)
-{
-	return create_temp(target, path, ret_tmp, ret_fd, err);
-}
-
-int dcg__h5_write_image(int fd, const unsigned char *buf, size_t n,
-			const char *path, struct dcg_error *err)
-{
-	return write_image(fd, buf, n, path, err);
-}
-
-int dcg__h5_publish(const char *tmp, const char *target, const char *path,
-		    bool force, struct dcg_error *err)
-{
-	int rc = publish(tmp, target, path, force, err);
-	if (rc == 0)
-		sync_dir(target);
-	return rc;
-}

@@ -1,7 +1,7 @@
 /* Internal: helpers of outputs/h5.c shared with the other HDF5 writers
- * (outputs/h5_study.c), so that every file dcgrid writes is published the
- * same safe way: built in memory, written under a temporary name in the
- * target folder, fsync()ed and renamed into place. */
+ * (outputs/h5_study.c, outputs/h5_sens.c), so that every file dcgrid writes
+ * is published the same safe way: built in memory, written under a
+ * temporary name in the target folder, fsync()ed and renamed into place. */
 #ifndef DCG_OUTPUTS_H5_INTERNAL_H
 #define DCG_OUTPUTS_H5_INTERNAL_H
 
@@ -16,11 +16,6 @@
  * is a system error (the quoted errno text is then the reason). */
 int dcg__h5_reason(char *buf, size_t size);
 
-/* Creates .<base>.tmp.XXXXXX next to target; path names it in messages.
- * Caller frees *ret_tmp. */
-int dcg__h5_create_temp(const char *target, const char *path, char **ret_tmp,
-			int *ret_fd, struct dcg_error *err);
-
 /* Flushes the in-memory (core driver) file *file, copies its image into a
  * new buffer (caller frees *ret_buf) and closes it (*file becomes -1).
  * Returns 0; on failure the name of the HDF5 call that failed in *ret_op,
@@ -28,13 +23,16 @@ int dcg__h5_create_temp(const char *target, const char *path, char **ret_tmp,
 int dcg__h5_take_image(hid_t *file, unsigned char **ret_buf,
 		       size_t *ret_size, const char **ret_op);
 
-/* Writes all n bytes and fsync()s. */
-int dcg__h5_write_image(int fd, const unsigned char *buf, size_t n,
-			const char *path, struct dcg_error *err);
+/* Builds a file's image in memory; tmp names the file for HDF5. */
+typedef int (*dcg__h5_build_fn)(void *ctx, const char *tmp,
+				unsigned char **ret_buf, size_t *ret_size);
 
-/* Renames tmp to target (atomically refusing an existing file without
- * force), then makes the rename durable. */
-int dcg__h5_publish(const char *tmp, const char *target, const char *path,
-		    bool force, struct dcg_error *err);
+/* Writes a file safely: refuses an existing path without force (and a path
+ * that is not a regular file in any case), claims .<base>.tmp.XXXXXX next
+ * to the target, builds the image with HDF5's error printing silenced,
+ * writes and fsync()s it, renames it into place atomically and makes the
+ * rename durable. Nothing is left under either name on failure. */
+int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
+		 void *ctx, struct dcg_error *err);
 
 #endif

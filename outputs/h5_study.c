@@ -46,7 +46,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -884,6 +883,21 @@ finish:
 	return rc;
 }
 
+/* The study writer's image builder, for dcg__h5_save. */
+struct study_build {
+	struct sw *w;
+	const struct dcg_study *s;
+	const struct dcg_ensemble *e;
+	const struct dcg_study_analysis *a;
+};
+
+static int study_build_image(void *ctx, const char *tmp, unsigned char **ret_buf,
+			     size_t *ret_size)
+{
+	struct study_build *b = ctx;
+	return build_image(b->w, tmp, b->s, b->e, b->a, ret_buf, ret_size);
+}
+
 int dcg_h5_write_study(const char *path, const struct dcg_study *s,
 		       const struct dcg_ensemble *e,
 		       const struct dcg_study_analysis *a, bool force,
@@ -894,64 +908,8 @@ int dcg_h5_write_study(const char *path, const struct dcg_study *s,
 		       .d_p = -1};
 	for (size_t d = 0; d < NDIMS; d++)
 		w.d_width[d] = -1;
-	char *tmp = NULL, *resolved = NULL;
-	int fd = -1, rc = 0;
-	unsigned char *image = NULL;
-	size_t size = 0;
-	H5E_auto2_t old_func = NULL;
-	void *old_data = NULL;
-	int silenced = 0;
-	struct stat st, tst;
-
 	if (!path || !*path || !s || !e || !a)
 		return dcg_error_set(err, DCG_EUSAGE, "dcg_h5_write_study: missing argument");
-	if (lstat(path, &st) == 0) {
-		if (!force)
-			return dcg_error_set(err, DCG_EEXIST,
-					     "%s exists; use --force to replace it", path);
-		if (stat(path, &tst) == 0 && !S_ISREG(tst.st_mode))
-			return dcg_error_set(err, DCG_EUSAGE,
-					     "cannot replace %s: not a regular file", path);
-		if (S_ISLNK(st.st_mode))
-			resolved = realpath(path, NULL);
-	}
-	const char *target = resolved ? resolved : path;
-	if ((rc = dcg__h5_create_temp(target, path, &tmp, &fd, err)))
-		goto finish;
-	if (H5open() < 0) {
-		rc = dcg_error_set(err, DCG_EHDF5, "cannot write %s: HDF5 failed to initialise",
-				   path);
-		goto finish;
-	}
-	if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 &&
-	    H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
-		silenced = 1;
-	rc = build_image(&w, tmp, s, e, a, &image, &size);
-	if (silenced) {
-		H5Eclear2(H5E_DEFAULT);
-		H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-	}
-	if (rc || (rc = dcg__h5_write_image(fd, image, size, path, err)))
-		goto finish;
-	int cfd = fd;
-	fd = -1;
-	if (close(cfd) < 0) {
-		rc = dcg_error_set(err, DCG_EIO, "cannot write %s: close: %s", path,
-				   strerror(errno));
-		goto finish;
-	}
-	if ((rc = dcg__h5_publish(tmp, target, path, force, err)))
-		goto finish;
-	free(tmp);
-	tmp = NULL;
-finish:
-	free(image);
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		(void)unlink(tmp);
-		free(tmp);
-	}
-	free(resolved);
-	return rc;
+	struct study_build b = {.w = &w, .s = s, .e = e, .a = a};
+	return dcg__h5_save(path, force, study_build_image, &b, err);
 }
