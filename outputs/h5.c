@@ -1349,6 +1349,11 @@ int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 	 * reported before anything is computed. */
 	if ((rc = create_temp(target, path, &tmp, &fd, err)))
 		goto finish;
+	if (!tmp) {
+		rc = dcg_error_set(err, DCG_EINTERNAL,
+				   "cannot write %s: no temporary name", path);
+		goto finish;
+	}
 
 	if (H5open() < 0) {
 		rc = dcg_error_set(err, DCG_EHDF5,
