@@ -94,6 +94,7 @@ static void put_model(FILE *f, const struct dcg_model *m)
 {
 	static const char *const kinds[] = { "must_run", "variable", "thermal" };
 	static const char *const linsols[] = { "auto", "dense", "klu", "gmres" };
+	static const char *const preconds[] = { "auto", "none", "block" };
 	const struct dcg_grid_params *g = &m->grid;
 	bool first = true;
 
@@ -109,6 +110,8 @@ static void put_model(FILE *f, const struct dcg_model *m)
 		 &first);
 	put_kstr(f, "linear_solver",
 		 (unsigned)m->linsol < 4 ? linsols[m->linsol] : "auto", &first);
+	put_kstr(f, "preconditioner",
+		 (unsigned)m->precond < 3 ? preconds[m->precond] : "auto", &first);
 	put_knum(f, "max_steps", (double)m->max_steps, &first);
 	put_kbool(f, "grid_enabled", m->grid_enabled, &first);
 

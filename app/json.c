@@ -101,6 +101,11 @@ void dcg__json_run(FILE *f, const struct dcg_model *m,
 	jstr(f, st->method);
 	fputs(", \"linear_solver\": ", f);
 	jstr(f, st->linear_solver);
+	fputs(", \"preconditioner\": ", f);
+	if (st->preconditioner[0])
+		jstr(f, st->preconditioner);
+	else
+		fputs("null", f);
 	fprintf(f, ", \"steps\": %ld, \"rhs_evals\": %ld, \"restarts\": %ld, \"wall_time_s\": ",
 		st->steps, st->rhs_evals, st->restarts);
 	jnum(f, st->wall_time_s);

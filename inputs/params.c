@@ -19,10 +19,12 @@
 /* Enum fields are written through an int; the enums must be int-sized. */
 _Static_assert(sizeof(enum dcg_method) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_linsol) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum dcg_precond) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_tech_kind) == sizeof(int), "enum size");
 
 const char *const dcg__interp_names[] = {"linear", "step", "log", NULL};
 static const char *const method_names[] = {"bdf", "adams", NULL};
+static const char *const precond_names[] = {"auto", "none", "block", NULL};
 static const char *const linsol_names[] = {"auto", "dense", "klu", "gmres",
 					   NULL};
 static const char *const kind_names[] = {"must_run", "variable", "thermal",
@@ -71,7 +73,14 @@ static const struct dcg__param solver_params[] = {
 	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = linsol_names,
 	 .unit = "",
 	 .doc = "linear solver of the Newton iteration: auto picks dense for "
-		"small systems and gmres (block-preconditioned) above 60 states"},
+		"small systems and gmres above 60 states"},
+	{.key = "preconditioner", .type = DCG__P_ENUM, .offset = MODEL(precond),
+	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = precond_names,
+	 .unit = "",
+	 .doc = "preconditioner of gmres: none, block (each region's diagonal "
+		"block of a coloured difference Jacobian) or auto (none, "
+		"switching to block for the rest of the run once GMRES needs "
+		"many iterations or fails to converge)"},
 	{.key = "max_steps", .type = DCG__P_INT, .offset = MODEL(max_steps),
 	 .min = 10, .max = 100000000, .dflt = DCG__D_NUMBER, .def = 100000,
 	 .unit = "1",

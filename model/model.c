@@ -28,6 +28,7 @@ struct dcg_model *dcg_model_new(void)
 	m->atol = 1e-6;
 	m->method = DCG_METHOD_BDF;
 	m->linsol = DCG_LINSOL_AUTO;
+	m->precond = DCG_PREC_AUTO;
 	m->max_steps = 100000;
 	m->events = true;
 	m->grid = (struct dcg_grid_params){

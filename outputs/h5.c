@@ -924,6 +924,12 @@ static int write_solver(struct writer *w)
 	    (rc = attr_string_n(w, g, o, "linear_solver", s->linear_solver,
 				strnlen(s->linear_solver,
 					sizeof s->linear_solver))) ||
+	    (s->preconditioner[0] &&
+	     ((rc = attr_string_n(w, g, o, "preconditioner", s->preconditioner,
+				  strnlen(s->preconditioner,
+					  sizeof s->preconditioner))) ||
+	      (rc = attr_double(w, g, o, "prec_switch_time",
+				s->prec_switch_time)))) ||
 	    (rc = attr_double(w, g, o, "rtol", w->m->rtol)) ||
 	    (rc = attr_double(w, g, o, "atol", w->m->atol)))
 		goto finish;

@@ -31,10 +31,27 @@
  * the most robust. */
 #define DCG_DENSE_MAX_STATES 60
 
+/* Preconditioner "auto" switches the block preconditioner on when, since
+ * the last check, GMRES failed to converge or averaged more than this many
+ * Krylov iterations per Newton iteration (over at least
+ * DCG_PREC_AUTO_WINDOW Newton iterations). Unpreconditioned runs of the
+ * scenarios in inputs/ average 1.0 to 2.3 (docs/performance.md). */
+#define DCG_PREC_AUTO_ITERS 4.0
+#define DCG_PREC_AUTO_WINDOW 10
+
 struct solve_ctx {
 	const struct dcg_model *m;
 	struct dcg_work *w;
 	struct dcg_jac *jac; /* coloured differences, for KLU and GMRES */
+	/* GMRES: whether the block preconditioner is on, whether "auto" may
+	 * still switch it on, CVODE's counters at the last check, and what
+	 * the Jacobian needs to be created once it is switched on. */
+	bool prec_on, prec_auto;
+	long last_lin_iters, last_nl_iters, last_lin_fails;
+	double prec_switch_time;
+	void *mem;
+	const double *abstol;
+	long njac;
 	/* After a restart at a breakpoint CVODE asks for a new Jacobian; the
 	 * last one is still close (the state is continuous), so it is reused
 	 * once, and recomputed only if Newton's method then fails. */
@@ -90,25 +107,74 @@ static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
 		if (rc)
 			return rc;
 		c->jac_valid = true;
+		c->njac++;
 	}
 	dcg__jac_csc(c->jac, SUNSparseMatrix_IndexPointers(J),
 		     SUNSparseMatrix_IndexValues(J), SUNSparseMatrix_Data(J));
 	return 0;
 }
 
+/* Creates the coloured-difference Jacobian; the typical sizes of the
+ * difference increments are the absolute tolerances divided by atol. */
+static struct dcg_jac *new_jac(struct solve_ctx *c, bool diag_only)
+{
+	size_t n = c->m->layout.n;
+	double *typ = malloc(n * sizeof *typ);
+	if (!typ)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		typ[i] = c->abstol[i] / c->m->atol;
+	struct dcg_jac *j = dcg__jac_new(c->m, typ, diag_only);
+	free(typ);
+	return j;
+}
+
+/* Preconditioner "auto": whether GMRES has struggled since the last check.
+ * CVODE's counters restart at every CVodeReInit. */
+static bool gmres_struggles(struct solve_ctx *c)
+{
+	long li = 0, nl = 0, lf = 0;
+	if (CVodeGetNumLinIters(c->mem, &li) != CV_SUCCESS ||
+	    CVodeGetNumNonlinSolvIters(c->mem, &nl) != CV_SUCCESS ||
+	    CVodeGetNumLinConvFails(c->mem, &lf) != CV_SUCCESS)
+		return false;
+	if (nl < c->last_nl_iters || li < c->last_lin_iters || lf < c->last_lin_fails)
+		c->last_nl_iters = c->last_lin_iters = c->last_lin_fails = 0;
+	long dli = li - c->last_lin_iters, dnl = nl - c->last_nl_iters;
+	bool fails = lf > c->last_lin_fails;
+	if (!fails && dnl < DCG_PREC_AUTO_WINDOW)
+		return false;
+	c->last_lin_iters = li;
+	c->last_nl_iters = nl;
+	c->last_lin_fails = lf;
+	return fails || (double)dli > DCG_PREC_AUTO_ITERS * (double)dnl;
+}
+
 static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
 		    sunbooleantype *jcur, sunrealtype gamma, void *data)
 {
 	struct solve_ctx *c = data;
-	if (!jok && !(c->reuse_once && c->jac_valid)) {
+	*jcur = SUNFALSE;
+	if (!c->prec_on) {
+		if (!c->prec_auto || !gmres_struggles(c))
+			return 0;
+		c->prec_on = true;
+		c->prec_switch_time = t;
+	}
+	if (!c->jac && !(c->jac = new_jac(c, true))) {
+		snprintf(c->last_msg, sizeof c->last_msg,
+			 "out of memory for the block preconditioner of %zu states",
+			 c->m->layout.n);
+		return -1;
+	}
+	if (!c->jac_valid || (!jok && !c->reuse_once)) {
 		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
 				       N_VGetArrayPointer(fy));
 		if (rc)
 			return rc;
 		c->jac_valid = true;
+		c->njac++;
 		*jcur = SUNTRUE;
-	} else {
-		*jcur = SUNFALSE;
 	}
 	c->reuse_once = false;
 	return dcg__jac_block_factor(c->jac, gamma);
@@ -126,7 +192,8 @@ static int f_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r,
 	(void)delta;
 	(void)lr;
 	N_VScale(1.0, r, z);
-	dcg__jac_block_solve(c->jac, N_VGetArrayPointer(z));
+	if (c->prec_on)
+		dcg__jac_block_solve(c->jac, N_VGetArrayPointer(z));
 	return 0;
 }
 
@@ -217,14 +284,29 @@ static void add_stats(void *mem, struct dcg_solver_stats *st, bool has_ls)
 			st->rhs_evals += v;
 		if (CVodeGetNumLinIters(mem, &v) == CV_SUCCESS)
 			st->lin_iters += v;
-		if (CVodeGetNumPrecEvals(mem, &v) == CV_SUCCESS)
-			st->jac_evals += v;
 		if (CVodeGetNumPrecSolves(mem, &v) == CV_SUCCESS)
 			st->prec_solves += v;
 	}
 	sunrealtype h;
 	if (CVodeGetLastStep(mem, &h) == CV_SUCCESS && h > 0)
 		st->last_step_yr = h;
+}
+
+/* Jacobian and preconditioner figures kept by dcgrid rather than CVODE:
+ * with GMRES, CVODE counts preconditioner setups, not Jacobians. */
+static void prec_stats(const struct solve_ctx *c, enum dcg_linsol ls,
+		       struct dcg_solver_stats *st)
+{
+	if (ls == DCG_LINSOL_GMRES || ls == DCG_LINSOL_KLU)
+		st->jac_evals = c->njac;
+	if (c->jac) {
+		st->jac_rhs_evals = dcg__jac_rhs_evals(c->jac);
+		st->rhs_evals += st->jac_rhs_evals;
+	}
+	if (ls == DCG_LINSOL_GMRES)
+		snprintf(st->preconditioner, sizeof st->preconditioner, "%s",
+			 c->prec_on ? "block" : "none");
+	st->prec_switch_time = c->prec_switch_time;
 }
 
 /* Names the state that is the likeliest culprit of a failure: a non-finite
@@ -335,7 +417,8 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	double wall0 = now_s();
 	int rc = 0, flag;
 	double t = t0, *yv = NULL, *qv = NULL;
-	struct solve_ctx c = {.m = m, .t_end = INFINITY};
+	struct solve_ctx c = {.m = m, .t_end = INFINITY, .prec_switch_time = NAN};
+	enum dcg_linsol ls = pick_linsol(m);
 	SUNContext sctx = NULL;
 	N_Vector y = NULL, q = NULL, abstol = NULL, qtol = NULL, cons = NULL;
 	SUNMatrix A = NULL;
@@ -409,7 +492,6 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		rc = dcg_error_set(err, DCG_ESOLVER, "cannot create the CVODES solver");
 		goto finish;
 	}
-	enum dcg_linsol ls = pick_linsol(m);
 	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, &c)) ||
 	    (flag = CVodeInit(mem, f_rhs, t0, y)) ||
 	    (flag = CVodeSVtolerances(mem, m->rtol, abstol)) ||
@@ -425,15 +507,14 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				   flag_name(flag, fb, sizeof fb), c.last_msg);
 		goto finish;
 	}
-	if (ls != DCG_LINSOL_DENSE) {
-		/* Typical sizes for the difference increments: the absolute
-		 * tolerances divided by atol. */
-		double *typ = N_VGetArrayPointer(abstol);
-		for (size_t i = 0; i < n; i++)
-			typ[i] /= m->atol;
-		c.jac = dcg__jac_new(m, typ, ls == DCG_LINSOL_GMRES);
-		for (size_t i = 0; i < n; i++)
-			typ[i] *= m->atol;
+	c.mem = mem;
+	c.abstol = N_VGetArrayPointer(abstol);
+	c.prec_on = ls == DCG_LINSOL_GMRES && m->precond == DCG_PREC_BLOCK;
+	c.prec_auto = ls == DCG_LINSOL_GMRES && m->precond == DCG_PREC_AUTO;
+	/* The Jacobian is needed from the start by KLU and the block
+	 * preconditioner; "auto" creates it if it switches the block on. */
+	if (ls == DCG_LINSOL_KLU || c.prec_on) {
+		c.jac = new_jac(&c, ls == DCG_LINSOL_GMRES);
 		if (!c.jac) {
 			rc = dcg_error_set(err, DCG_ENOMEM,
 					   "out of memory for the sparse Jacobian of %zu states", n);
@@ -452,6 +533,9 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	} else {
 		LS = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, 0, sctx);
 		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "gmres");
+		/* Left preconditioning in every mode: without the block
+		 * preconditioner f_psolve copies, and CVODE keeps calling
+		 * f_psetup, where "auto" decides. */
 	}
 	if (!LS || (flag = CVodeSetLinearSolver(mem, LS, A)) ||
 	    (ls == DCG_LINSOL_KLU && (flag = CVodeSetJacFn(mem, f_jac_sparse))) ||
@@ -554,6 +638,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				goto solver_failed;
 			}
 			c.reuse_once = true;
+			c.last_lin_iters = c.last_nl_iters = c.last_lin_fails = 0;
 			ibp++;
 		}
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
@@ -564,10 +649,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		}
 	}
 	add_stats(mem, &res->stats, true);
-	if (c.jac) {
-		res->stats.jac_rhs_evals = dcg__jac_rhs_evals(c.jac);
-		res->stats.rhs_evals += res->stats.jac_rhs_evals;
-	}
+	prec_stats(&c, ls, &res->stats);
 	res->t_reached = t1;
 
 	/* Calendar-year totals: differences of the quadratures at the year
@@ -595,6 +677,7 @@ solver_failed: {
 	char why[400], fb[64];
 	culprit(m, &c, mem, sctx, t, yv, why, sizeof why);
 	add_stats(mem, &res->stats, true);
+	prec_stats(&c, ls, &res->stats);
 	res->stats.wall_time_s = now_s() - wall0;
 	res->complete = false;
 	res->t_reached = t;

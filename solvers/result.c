@@ -1,4 +1,5 @@
 /* Result container: allocation sized from the model and the series table. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "dcgrid/result.h"
@@ -34,6 +35,7 @@ struct dcg_result *dcg_result_new(const struct dcg_model *m, size_t T, size_t Y)
 		if (!r->series[id])
 			goto fail;
 	}
+	r->stats.prec_switch_time = NAN;
 	r->complete = true;
 	return r;
 fail:

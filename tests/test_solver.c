@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "dcgrid/synth.h"
 #include "fixture.h"
 
 static struct dcg_result *solve_ok(const struct dcg_model *m)
@@ -288,6 +289,58 @@ static void test_linear_solvers_agree(void)
 	dcg_model_free(mg);
 }
 
+/* The three preconditioner settings of GMRES compute the same solution;
+ * "auto" on a model whose steps are limited by accuracy never builds a
+ * Jacobian. */
+static void test_preconditioners_agree(void)
+{
+	struct dcg_model *m = ring_model(12, DCG_LINSOL_GMRES);
+	struct dcg_result *r[3];
+	const char *expect[3] = {"none", "none", "block"};
+	for (int p = 0; p < 3; p++) {
+		m->precond = (enum dcg_precond)p;
+		r[p] = solve_ok(m);
+		CU_ASSERT_STRING_EQUAL(r[p]->stats.preconditioner, expect[p]);
+		CU_ASSERT(isnan(r[p]->stats.prec_switch_time));
+	}
+	CU_ASSERT_EQUAL(r[DCG_PREC_AUTO]->stats.jac_evals, 0);
+	CU_ASSERT_EQUAL(r[DCG_PREC_AUTO]->stats.jac_rhs_evals, 0);
+	CU_ASSERT(r[DCG_PREC_BLOCK]->stats.jac_evals > 0);
+	CU_ASSERT(r[DCG_PREC_BLOCK]->stats.jac_rhs_evals > 0);
+	CU_ASSERT(fx_final_rel_diff(r[DCG_PREC_BLOCK], r[DCG_PREC_AUTO]) < 1e-4);
+	CU_ASSERT(fx_final_rel_diff(r[DCG_PREC_BLOCK], r[DCG_PREC_NONE]) < 1e-4);
+	for (int p = 0; p < 3; p++)
+		dcg_result_free(r[p]);
+	dcg_model_free(m);
+}
+
+/* "auto" switches the block preconditioner on where unpreconditioned GMRES
+ * struggles: 100 synthetic regions with a fast investment response
+ * (0.011 yr) at a loose tolerance take large steps across fast modes, and
+ * GMRES fails to converge without the preconditioner. */
+static void test_auto_preconditioner_switches(void)
+{
+	char *text = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL_FATAL(dcg_synth_scenario(100, 1, &text, &err), 0);
+	const char *sets[] = {"solver.rtol=1e-2", "grid.invest_time_yr=0.011",
+			      "solver.events=false"};
+	struct dcg_model *m = NULL;
+	int rc = dcg_config_load_string(text, "<synth>", sets, 3, &m, &err);
+	free(text);
+	if (rc)
+		printf("\n  %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	struct dcg_result *res = solve_ok(m);
+	CU_ASSERT_STRING_EQUAL(res->stats.linear_solver, "gmres");
+	CU_ASSERT_STRING_EQUAL(res->stats.preconditioner, "block");
+	CU_ASSERT(res->stats.prec_switch_time > m->t0 &&
+		  res->stats.prec_switch_time < m->t1);
+	CU_ASSERT(res->stats.jac_evals > 0);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -301,6 +354,9 @@ int main(void)
 	CU_add_test(s, "runs are independent", test_runs_are_independent);
 	CU_add_test(s, "failure names time and state", test_failure_names_time_and_state);
 	CU_add_test(s, "dense, KLU and GMRES agree", test_linear_solvers_agree);
+	CU_add_test(s, "GMRES preconditioners agree", test_preconditioners_agree);
+	CU_add_test(s, "auto preconditioner switches when GMRES struggles",
+		    test_auto_preconditioner_switches);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -44,6 +44,19 @@ enum dcg_linsol {
 	DCG_LINSOL_GMRES = 3, /* matrix-free Krylov with block preconditioner */
 };
 
+/* Preconditioner of the GMRES solver. The projections are limited by
+ * accuracy, not stability, at usual tolerances: unpreconditioned GMRES
+ * converges in one or two iterations per Newton iteration, and a block
+ * preconditioner only adds its cost (docs/performance.md). AUTO starts
+ * without one and switches the block preconditioner on for the rest of the
+ * run once GMRES struggles (a linear convergence failure, or more than
+ * DCG_PREC_AUTO_ITERS Krylov iterations per Newton iteration). */
+enum dcg_precond {
+	DCG_PREC_AUTO = 0,
+	DCG_PREC_NONE = 1,
+	DCG_PREC_BLOCK = 2, /* block-Jacobi: regions' diagonal blocks */
+};
+
 struct dcg_segment {
 	char name[DCG_NAME_MAX];
 	double initial_demand_pflops;   /* D[s](t0); < 0: installed compute at t0 */
@@ -153,6 +166,7 @@ struct dcg_model {
 	double rtol, atol;
 	enum dcg_method method;
 	enum dcg_linsol linsol;
+	enum dcg_precond precond;       /* GMRES only */
 	size_t max_steps;
 	bool events;                    /* locate reserve-margin crossings */
 

@@ -30,6 +30,8 @@ struct dcg_solver_stats {
 	double last_step_yr;
 	char method[16];        /* "BDF" or "ADAMS" */
 	char linear_solver[16]; /* "dense", "klu", "gmres" */
+	char preconditioner[16]; /* gmres: "none" or "block"; else "" */
+	double prec_switch_time; /* auto: when block was switched on; NaN if not */
 };
 
 struct dcg_result {
