@@ -23,6 +23,7 @@
 
 #include "dcgrid/solver.h"
 #include "jacobian.h"
+#include "nvector_fast.h"
 
 /* Above this many states the dense direct solver (O(n^3) per factorisation,
  * n right-hand sides per Jacobian) loses to GMRES with the block-Jacobi
@@ -456,11 +457,13 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		rc = dcg_error_set(err, DCG_ESOLVER, "cannot create a SUNDIALS context");
 		goto finish;
 	}
-	y = N_VNew_Serial((sunindextype)n, sctx);
-	abstol = N_VNew_Serial((sunindextype)n, sctx);
-	cons = N_VNew_Serial((sunindextype)n, sctx);
-	q = N_VNew_Serial((sunindextype)(nq ? nq : 1), sctx);
-	qtol = N_VNew_Serial((sunindextype)(nq ? nq : 1), sctx);
+	/* CVODE clones its work vectors from y and q, with their optimised
+	 * operations. */
+	y = dcg__nvec_fast(N_VNew_Serial((sunindextype)n, sctx));
+	abstol = dcg__nvec_fast(N_VNew_Serial((sunindextype)n, sctx));
+	cons = dcg__nvec_fast(N_VNew_Serial((sunindextype)n, sctx));
+	q = dcg__nvec_fast(N_VNew_Serial((sunindextype)(nq ? nq : 1), sctx));
+	qtol = dcg__nvec_fast(N_VNew_Serial((sunindextype)(nq ? nq : 1), sctx));
 	if (!y || !abstol || !cons || !q || !qtol) {
 		rc = dcg_error_set(err, DCG_ENOMEM, "out of memory for solver vectors");
 		goto finish;

@@ -1112,10 +1112,10 @@ static void test_visit(void)
 		return;
 	struct visit_log v = {0};
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &v), 0);
-	/* top 2 + horizon 3 + solver 5 + datacenter 3 + segments 2 x 5 +
+	/* top 2 + horizon 3 + solver 7 + datacenter 3 + segments 2 x 5 +
 	 * hardware 14 + 15 (one supply limit unset) + regions 2 x 5 +
 	 * coupling 3. */
-	CU_ASSERT_EQUAL(v.n, 66);
+	CU_ASSERT_EQUAL(v.n, 67);
 	CU_ASSERT_STRING_EQUAL(v.first, "scenario");
 	CU_ASSERT_STRING_EQUAL(v.last, "coupling.price_share");
 	CU_ASSERT_FALSE(v.saw_supply_0);
@@ -1130,10 +1130,10 @@ static void test_visit(void)
 		return;
 	struct visit_log g = {0};
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &g), 0);
-	/* small's 65 - 1 segment (5) + 1 supply limit unset (-1), plus
+	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
 	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10,
 	 * technologies 3 x 7, corridor 4. */
-	CU_ASSERT_EQUAL(g.n, 60 + 38 + 10 + 21 + 4);
+	CU_ASSERT_EQUAL(g.n, 61 + 38 + 10 + 21 + 4);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);
