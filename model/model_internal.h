@@ -31,6 +31,12 @@ struct dcg_work {
 	double *unserved, *emis;
 	double price_nat;
 	double share_scale; /* 1 / sum of the share states */
+	/* The regions' schedule values at sched_t, DCG_SV_COUNT + 2 J per
+	 * region (see rhs.c): CVODE evaluates the right-hand side several times
+	 * at one t, and at thousands of regions reading the schedules' own
+	 * scattered arrays cost more than the equations. */
+	double *sv, sched_t;
+	bool sched_valid;
 	/* Set by the event function: stop once reserve margins are known
 	 * (CVODE's root-finding evaluates the events many times per step). */
 	bool adequacy_only;

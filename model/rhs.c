@@ -30,6 +30,15 @@
 #include "model_internal.h"
 #include "smooth.h"
 
+/* Cached per-region schedule values (struct dcg_work's sv). */
+enum {
+	DCG_SV_PUE = 0,         /* PUE target */
+	DCG_SV_WEIGHT = 1,      /* policy weight, >= 0 */
+	DCG_SV_BASE_GROWTH = 2, /* base-load growth rate (grid) */
+	DCG_SV_LEAD = 3,        /* mix-weighted lead time (grid) */
+	DCG_SV_COUNT = 4,
+};
+
 /* Relative size of the smoothing band of pos() and smin(). */
 #define DCG_SMOOTH_REL 1e-3
 
@@ -79,6 +88,11 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	TAKE(unserved, R);
 	TAKE(emis, R);
 #undef TAKE
+	w->sv = calloc(R * (DCG_SV_COUNT + 2 * J) + 1, sizeof *w->sv);
+	if (!w->sv) {
+		dcg_work_free(w);
+		return NULL;
+	}
 	return w;
 }
 
@@ -87,7 +101,54 @@ void dcg_work_free(struct dcg_work *w)
 	if (!w)
 		return;
 	free(w->mix); /* the first array is the start of the block */
+	free(w->sv);
 	free(w);
+}
+
+void dcg_work_invalidate(struct dcg_work *w)
+{
+	if (w)
+		w->sched_valid = false;
+}
+
+/* Region r's cached schedule values: the DCG_SV_* entries, then the
+ * technologies' normalised mix (J) and planned additions (J). */
+static inline const double *region_sv(const struct dcg_model *m,
+				      const struct dcg_work *w, size_t r)
+{
+	size_t J = m->grid_enabled ? m->J : 0;
+	return &w->sv[r * (DCG_SV_COUNT + 2 * J)];
+}
+
+static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
+			     double t)
+{
+	if (w->sched_valid && w->sched_t == t)
+		return;
+	size_t J = m->grid_enabled ? m->J : 0;
+	for (size_t r = 0; r < m->R; r++) {
+		const struct dcg_region *rg = &m->regions[r];
+		double *v = &w->sv[r * (DCG_SV_COUNT + 2 * J)];
+		v[DCG_SV_PUE] = dcg_schedule_eval(&rg->pue_target, t);
+		v[DCG_SV_WEIGHT] = fmax(dcg_schedule_eval(&rg->policy_weight, t), 0.0);
+		if (!J)
+			continue;
+		v[DCG_SV_BASE_GROWTH] = dcg_schedule_eval(&rg->base_growth, t);
+		double mixsum = 0.0, hmix = 0.0;
+		for (size_t j = 0; j < J; j++) {
+			double mj = fmax(dcg_schedule_eval(&rg->mix[j], t), 0.0);
+			v[DCG_SV_COUNT + j] = mj;
+			mixsum += mj;
+			hmix += mj * m->techs[j].lead_time_yr;
+			v[DCG_SV_COUNT + J + j] =
+				fmax(dcg_schedule_eval(&rg->planned_gw_per_yr[j], t), 0.0);
+		}
+		for (size_t j = 0; j < J; j++)
+			v[DCG_SV_COUNT + j] = mixsum > 0.0 ? v[DCG_SV_COUNT + j] / mixsum : 0.0;
+		v[DCG_SV_LEAD] = mixsum > 0.0 ? hmix / mixsum : 0.0;
+	}
+	w->sched_t = t;
+	w->sched_valid = true;
 }
 
 /* Corridor flow of l (GW, positive from `from` to `to`). */
@@ -135,6 +196,8 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		w->tau_seg[c->segment] += w->mix[k] * c->build_time_yr;
 	}
 
+	region_schedules(m, w, t);
+
 	/* Loads (GW) and their rates of change. */
 	for (size_t r = 0; r < R; r++) {
 		double it = 0.0, dit = 0.0;
@@ -148,8 +211,7 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 			dit += dW * c->utilisation / 1000.0;
 		}
 		double pue = y[dcg_ix_pue(l, r)];
-		double dpue = (dcg_schedule_eval(&m->regions[r].pue_target, t) -
-			       pue) / gp->pue_time_yr;
+		double dpue = (region_sv(m, w, r)[DCG_SV_PUE] - pue) / gp->pue_time_yr;
 		w->it_gw[r] = it;
 		w->fac_gw[r] = it * pue;
 		w->dfac[r] = dit * pue + it * dpue;
@@ -238,8 +300,7 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 			     : 0.0;
 	double asum = 0.0;
 	for (size_t r = 0; r < R; r++) {
-		double a = fmax(dcg_schedule_eval(&m->regions[r].policy_weight, t),
-				0.0);
+		double a = region_sv(m, w, r)[DCG_SV_WEIGHT];
 		if (eta != 0.0)
 			a *= pow(w->price[r], -eta);
 		w->attract[r] = a;
@@ -342,20 +403,18 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		if (!m->grid_enabled)
 			continue;
 		const struct dcg_region *rg = &m->regions[r];
+		const double *sv = region_sv(m, w, r);
 		double B = y[dcg_ix_B(l, r)];
-		double dB = dcg_schedule_eval(&rg->base_growth, t) * B;
+		double dB = sv[DCG_SV_BASE_GROWTH] * B;
 		ydot[dcg_ix_B(l, r)] = dB;
-		double mixsum = 0.0, hmix = 0.0, repl = 0.0, cover = 0.0;
+		double repl = 0.0, cover = 0.0;
 		for (size_t j = 0; j < J; j++) {
 			const struct dcg_tech *tj = &m->techs[j];
-			double mj = fmax(dcg_schedule_eval(&rg->mix[j], t), 0.0);
-			mixsum += mj;
-			hmix += mj * tj->lead_time_yr;
 			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
 			repl += rg->capacity_credit[j] * G / tj->life_yr;
 			cover += rg->capacity_credit[j] * (G + Q);
 		}
-		double h = gp->invest_time_yr + (mixsum > 0.0 ? hmix / mixsum : 0.0);
+		double h = gp->invest_time_yr + sv[DCG_SV_LEAD];
 		double dpeak = rg->peak_factor * dB + gp->dc_peak_factor * w->dfac[r];
 		double peak_f = w->peak[r] + h * dpeak;
 		double shortfall = (1.0 + gp->reserve_target) * peak_f - cover -
@@ -364,16 +423,13 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 					     gp->invest_time_yr;
 		for (size_t j = 0; j < J; j++) {
 			const struct dcg_tech *tj = &m->techs[j];
-			double mj = mixsum > 0.0
-					    ? fmax(dcg_schedule_eval(&rg->mix[j], t), 0.0) /
-						      mixsum
-					    : 0.0;
+			double mj = sv[DCG_SV_COUNT + j];
 			double invest = mj * need / fmax(rg->capacity_credit[j], 1e-3);
 			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
 			ydot[dcg_ix_Q(l, r, j)] = invest - Q / tj->lead_time_yr;
 			ydot[dcg_ix_G(l, r, j)] =
 				Q / tj->lead_time_yr +
-				fmax(dcg_schedule_eval(&rg->planned_gw_per_yr[j], t), 0.0) -
+				sv[DCG_SV_COUNT + J + j] -
 				G / tj->life_yr;
 		}
 	}

@@ -64,10 +64,19 @@ static double model_time(const struct sctx *c, double t)
 	return t >= c->t_end ? nextafter(c->t_end, -INFINITY) : t;
 }
 
+/* CVODES perturbs the parameters in c->p; the model reads them through
+ * c->ptr. The work area caches schedule values per t, so a change must
+ * reach it too. */
 static void push_params(struct sctx *c)
 {
+	bool changed = false;
 	for (size_t j = 0; j < c->np; j++)
-		*c->ptr[j] = c->p[j];
+		if (*c->ptr[j] != c->p[j]) {
+			*c->ptr[j] = c->p[j];
+			changed = true;
+		}
+	if (changed)
+		dcg_work_invalidate(c->w);
 }
 
 static int f_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)

@@ -243,9 +243,12 @@ int dcg_model_breakpoints(const struct dcg_model *m, double **ret_t,
  * becomes unavailable). Modifies y in place; returns 1 if y changed. */
 int dcg_model_apply_jumps(const struct dcg_model *m, double t, double *y);
 
-/* Scratch space for the right-hand side. */
+/* Scratch space for the right-hand side. It caches the regions' schedule
+ * values of the last t; after changing the model in place while a work area
+ * is in use (a sensitivity parameter, say), call dcg_work_invalidate. */
 struct dcg_work;
 struct dcg_work *dcg_work_new(const struct dcg_model *m);
+void dcg_work_invalidate(struct dcg_work *w);
 void dcg_work_free(struct dcg_work *w);
 
 /* The right-hand side: ydot = f(t, y). Allocates nothing, no I/O, O(R*(K+J)+L).
