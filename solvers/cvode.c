@@ -14,31 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_dense.h>
-#include <sunlinsol/sunlinsol_klu.h>
-#include <sunlinsol/sunlinsol_spgmr.h>
-#include <sunmatrix/sunmatrix_dense.h>
-#include <sunmatrix/sunmatrix_sparse.h>
 #include <time.h>
 
 #include "dcgrid/solver.h"
-#include "jacobian.h"
-
-/* Above this many states the dense direct solver (O(n^3) per factorisation,
- * n right-hand sides per Jacobian) loses to GMRES with the block-Jacobi
- * preconditioner, which bench/bench_solvers measured faster from 87 states
- * up (docs/model.md, "Solver choice"). Tiny models keep the dense solver,
- * the most robust. */
-#define DCG_DENSE_MAX_STATES 60
+#include "linsol.h"
 
 struct solve_ctx {
+	/* First member: the linear solver's callbacks find it through
+	 * CVODE's user data (linsol.h). */
+	struct dcg__linsol lin;
 	const struct dcg_model *m;
 	struct dcg_work *w;
-	struct dcg_jac *jac; /* coloured differences, for KLU and GMRES */
-	/* After a restart at a breakpoint CVODE asks for a new Jacobian; the
-	 * last one is still close (the state is continuous), so it is reused
-	 * once, and recomputed only if Newton's method then fails. */
-	bool jac_valid, reuse_once;
 	/* The breakpoint ending the current interval: there the schedules
 	 * are read as left limits, so that the implicit corrector's
 	 * evaluation at the interval's end does not see a step that belongs
@@ -71,63 +57,6 @@ static int f_root(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
 {
 	struct solve_ctx *c = data;
 	return dcg_model_roots(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y), g);
-}
-
-/* Sparse Jacobian for KLU. CVODE zeroes the matrix (pattern included)
- * before each call, so the pattern is written every time. */
-static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
-			void *data, N_Vector t1, N_Vector t2, N_Vector t3)
-{
-	struct solve_ctx *c = data;
-	(void)t1;
-	(void)t2;
-	(void)t3;
-	if (c->reuse_once && c->jac_valid) {
-		c->reuse_once = false;
-	} else {
-		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
-				       N_VGetArrayPointer(fy));
-		if (rc)
-			return rc;
-		c->jac_valid = true;
-	}
-	dcg__jac_csc(c->jac, SUNSparseMatrix_IndexPointers(J),
-		     SUNSparseMatrix_IndexValues(J), SUNSparseMatrix_Data(J));
-	return 0;
-}
-
-static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
-		    sunbooleantype *jcur, sunrealtype gamma, void *data)
-{
-	struct solve_ctx *c = data;
-	if (!jok && !(c->reuse_once && c->jac_valid)) {
-		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
-				       N_VGetArrayPointer(fy));
-		if (rc)
-			return rc;
-		c->jac_valid = true;
-		*jcur = SUNTRUE;
-	} else {
-		*jcur = SUNFALSE;
-	}
-	c->reuse_once = false;
-	return dcg__jac_block_factor(c->jac, gamma);
-}
-
-static int f_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r,
-		    N_Vector z, sunrealtype gamma, sunrealtype delta, int lr,
-		    void *data)
-{
-	struct solve_ctx *c = data;
-	(void)t;
-	(void)y;
-	(void)fy;
-	(void)gamma;
-	(void)delta;
-	(void)lr;
-	N_VScale(1.0, r, z);
-	dcg__jac_block_solve(c->jac, N_VGetArrayPointer(z));
-	return 0;
 }
 
 static void err_handler(int code, const char *module, const char *function,
@@ -285,14 +214,6 @@ static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
 	N_VDestroy(el);
 }
 
-static enum dcg_linsol pick_linsol(const struct dcg_model *m)
-{
-	if (m->linsol != DCG_LINSOL_AUTO)
-		return m->linsol;
-	return m->layout.n <= DCG_DENSE_MAX_STATES ? DCG_LINSOL_DENSE
-						   : DCG_LINSOL_GMRES;
-}
-
 static int add_event(struct dcg_result *res, size_t *cap, size_t region,
 		     enum dcg_event_kind kind, double t)
 {
@@ -338,8 +259,6 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	struct solve_ctx c = {.m = m, .t_end = INFINITY};
 	SUNContext sctx = NULL;
 	N_Vector y = NULL, q = NULL, abstol = NULL, qtol = NULL, cons = NULL;
-	SUNMatrix A = NULL;
-	SUNLinearSolver LS = NULL;
 	void *mem = NULL;
 	double *bp = NULL, *qyear = NULL;
 	int *rootsfound = NULL;
@@ -409,7 +328,6 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		rc = dcg_error_set(err, DCG_ESOLVER, "cannot create the CVODES solver");
 		goto finish;
 	}
-	enum dcg_linsol ls = pick_linsol(m);
 	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, &c)) ||
 	    (flag = CVodeInit(mem, f_rhs, t0, y)) ||
 	    (flag = CVodeSVtolerances(mem, m->rtol, abstol)) ||
@@ -425,42 +343,11 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				   flag_name(flag, fb, sizeof fb), c.last_msg);
 		goto finish;
 	}
-	if (ls != DCG_LINSOL_DENSE) {
-		/* Typical sizes for the difference increments: the absolute
-		 * tolerances divided by atol. */
-		double *typ = N_VGetArrayPointer(abstol);
-		for (size_t i = 0; i < n; i++)
-			typ[i] /= m->atol;
-		c.jac = dcg__jac_new(m, typ, ls == DCG_LINSOL_GMRES);
-		for (size_t i = 0; i < n; i++)
-			typ[i] *= m->atol;
-		if (!c.jac) {
-			rc = dcg_error_set(err, DCG_ENOMEM,
-					   "out of memory for the sparse Jacobian of %zu states", n);
-			goto finish;
-		}
-	}
-	if (ls == DCG_LINSOL_DENSE) {
-		A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, sctx);
-		LS = A ? SUNLinSol_Dense(y, A, sctx) : NULL;
-		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "dense");
-	} else if (ls == DCG_LINSOL_KLU) {
-		A = SUNSparseMatrix((sunindextype)n, (sunindextype)n,
-				    (sunindextype)dcg__jac_nnz(c.jac), CSC_MAT, sctx);
-		LS = A ? SUNLinSol_KLU(y, A, sctx) : NULL;
-		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "klu");
-	} else {
-		LS = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, 0, sctx);
-		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "gmres");
-	}
-	if (!LS || (flag = CVodeSetLinearSolver(mem, LS, A)) ||
-	    (ls == DCG_LINSOL_KLU && (flag = CVodeSetJacFn(mem, f_jac_sparse))) ||
-	    (ls == DCG_LINSOL_GMRES &&
-	     (flag = CVodeSetPreconditioner(mem, f_psetup, f_psolve)))) {
-		rc = dcg_error_set(err, DCG_ESOLVER, "cannot set up the %s linear solver",
-				   res->stats.linear_solver);
+	if ((rc = dcg__linsol_attach(&c.lin, mem, m, c.w, &c.t_end, y, abstol,
+				     sctx, err)))
 		goto finish;
-	}
+	snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "%s",
+		 dcg__linsol_name(c.lin.kind));
 	snprintf(res->stats.method, sizeof res->stats.method, "%s",
 		 m->method == DCG_METHOD_ADAMS ? "ADAMS" : "BDF");
 
@@ -553,7 +440,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				rc = flag;
 				goto solver_failed;
 			}
-			c.reuse_once = true;
+			dcg__linsol_restarted(&c.lin);
 			ibp++;
 		}
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
@@ -564,10 +451,8 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		}
 	}
 	add_stats(mem, &res->stats, true);
-	if (c.jac) {
-		res->stats.jac_rhs_evals = dcg__jac_rhs_evals(c.jac);
-		res->stats.rhs_evals += res->stats.jac_rhs_evals;
-	}
+	res->stats.jac_rhs_evals = dcg__linsol_jac_rhs_evals(&c.lin);
+	res->stats.rhs_evals += res->stats.jac_rhs_evals;
 	res->t_reached = t1;
 
 	/* Calendar-year totals: differences of the quadratures at the year
@@ -613,8 +498,7 @@ finish:
 	}
 	dcg_result_free(res);
 	CVodeFree(&mem);
-	SUNLinSolFree(LS);
-	SUNMatDestroy(A);
+	dcg__linsol_free(&c.lin);
 	N_VDestroy(y);
 	N_VDestroy(q);
 	N_VDestroy(abstol);
@@ -622,7 +506,6 @@ finish:
 	N_VDestroy(cons);
 	SUNContext_Free(&sctx);
 	dcg_work_free(c.w);
-	dcg__jac_free(c.jac);
 	free(bp);
 	free(qyear);
 	free(rootsfound);
