@@ -7,15 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* LAPACK (Debian's liblapack): LU factorisation and solve of the dense
- * blocks. SUNDIALS' own dense routines would do, but Debian builds them
- * without optimisation, which made them 42 % of the default run's
- * instructions (bench/, docs/performance.md). */
-void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
-void dgetrs_(const char *trans, const int *n, const int *nrhs, const double *a,
-	     const int *lda, const int *ipiv, double *b, const int *ldb, int *info,
-	     size_t trans_len);
-
 #include "jacobian.h"
 
 struct dcg_jac {
@@ -302,6 +293,52 @@ void dcg__jac_csc(const struct dcg_jac *j, int64_t *colptr, int64_t *rowind,
 	colptr[j->n] = (int64_t)k;
 }
 
+/* LU factorisation with partial pivoting of the n x n column-major block
+ * a in place, as LAPACK's unblocked dgetf2 (pivots 1-based, the largest
+ * entry first found, row swaps over the whole row, multipliers scaled by
+ * the pivot's reciprocal, then a rank-one update by columns). Returns 0,
+ * or 1 for an exactly singular block.
+ *
+ * Neither SUNDIALS' dense routines (built without optimisation by Debian:
+ * 42 % of the default run's instructions, docs/performance.md) nor
+ * Debian's reference LAPACK and BLAS (dgetrf's recursion and dgemm cost
+ * about 95,000 instructions for a 29 x 29 block, six per flop) are fit for
+ * blocks this small, which sensitivity solves factor a few hundred times. */
+static int lu_factor(size_t n, double *restrict a, int *restrict piv)
+{
+	for (size_t k = 0; k < n; k++) {
+		double *ck = &a[k * n];
+		size_t p = k;
+		double big = fabs(ck[k]);
+		for (size_t i = k + 1; i < n; i++)
+			if (fabs(ck[i]) > big) {
+				big = fabs(ck[i]);
+				p = i;
+			}
+		piv[k] = (int)p + 1;
+		if (big == 0.0)
+			return 1;
+		if (p != k)
+			for (size_t c = 0; c < n; c++) {
+				double t = a[c * n + k];
+				a[c * n + k] = a[c * n + p];
+				a[c * n + p] = t;
+			}
+		double r = 1.0 / ck[k];
+		for (size_t i = k + 1; i < n; i++)
+			ck[i] *= r;
+		for (size_t c = k + 1; c < n; c++) {
+			double *cc = &a[c * n];
+			double akc = cc[k];
+			if (akc == 0.0)
+				continue;
+			for (size_t i = k + 1; i < n; i++)
+				cc[i] -= ck[i] * akc;
+		}
+	}
+	return 0;
+}
+
 int dcg__jac_block_factor(struct dcg_jac *j, double gamma)
 {
 	size_t rs = j->rs, rs2 = rs * rs;
@@ -316,9 +353,7 @@ int dcg__jac_block_factor(struct dcg_jac *j, double gamma)
 			p[i] = -gamma * b[i];
 		for (size_t i = 0; i < rs; i++)
 			p[i * rs + i] += 1.0;
-		int n = (int)rs, info = 0;
-		dgetrf_(&n, &n, p, &n, &j->piv[r * rs], &info);
-		if (info != 0)
+		if (lu_factor(rs, p, &j->piv[r * rs]))
 			return 1;
 	}
 	size_t nn = j->nnat;
@@ -326,19 +361,49 @@ int dcg__jac_block_factor(struct dcg_jac *j, double gamma)
 		for (size_t i = 0; i < nn; i++)
 			j->prenat[c * nn + i] = -gamma * j->natcol[c * j->n + j->nat + i] +
 						(i == c ? 1.0 : 0.0);
-	int nni = (int)nn, info = 0;
-	dgetrf_(&nni, &nni, j->prenat, &nni, j->pivnat, &info);
-	if (info != 0)
+	if (lu_factor(nn, j->prenat, j->pivnat))
 		return 1;
 	return 0;
 }
 
+/* Solves A x = b in place for one right-hand side, A = P L U factored by
+ * lu_factor: the operations of LAPACK's dgetrs with the reference BLAS
+ * (dlaswp, then dtrsm's column-oriented unit-lower and upper sweeps),
+ * without dtrsm's general-case overhead (about 8 instructions per flop on
+ * these small blocks). */
+static void lu_solve(size_t n, const double *restrict lu, const int *restrict piv,
+		     double *restrict b)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t p = (size_t)piv[i] - 1;
+		if (p != i) {
+			double t = b[i];
+			b[i] = b[p];
+			b[p] = t;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		double bk = b[k];
+		if (bk == 0.0)
+			continue;
+		const double *col = &lu[k * n];
+		for (size_t i = k + 1; i < n; i++)
+			b[i] -= bk * col[i];
+	}
+	for (size_t k = n; k-- > 0;) {
+		if (b[k] == 0.0)
+			continue;
+		const double *col = &lu[k * n];
+		double bk = b[k] /= col[k];
+		for (size_t i = 0; i < k; i++)
+			b[i] -= bk * col[i];
+	}
+}
+
 void dcg__jac_block_solve(const struct dcg_jac *j, double *z)
 {
-	int n = (int)j->rs, one = 1, info = 0;
+	size_t rs = j->rs;
 	for (size_t r = 0; r < j->R; r++)
-		dgetrs_("N", &n, &one, &j->pre[r * j->rs * j->rs], &n, &j->piv[r * j->rs],
-			&z[r * j->rs], &n, &info, 1);
-	int nn = (int)j->nnat;
-	dgetrs_("N", &nn, &one, j->prenat, &nn, j->pivnat, &z[j->nat], &nn, &info, 1);
+		lu_solve(rs, &j->pre[r * rs * rs], &j->piv[r * rs], &z[r * rs]);
+	lu_solve(j->nnat, j->prenat, j->pivnat, &z[j->nat]);
 }
