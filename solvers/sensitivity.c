@@ -9,19 +9,22 @@
  *   dsq_j/dt = (∂g/∂y) s_j + ∂g/∂p_j,      sq_j(t0) = 0
  *
  * (f the right-hand side, g the quadrature integrands) have right-hand
- * sides that are directional derivatives of f and g along (s_j, e_j); they
- * are formed here as one-sided differences, one evaluation of f (or g)
- * per parameter:
+ * sides that are directional derivatives of f and g along (s_j, e_j);
+ * f_sens and f_quad_sens form them as differences,
  *
- *   (∂f/∂y) s_j + ∂f/∂p_j ≈ (f(y + δ_j s_j; p + δ_j e_j) - f(y; p)) / δ_j
+ *   (∂f/∂y) s_j + ∂f/∂p_j ≈ (f(y + δ_j s_j; p + δ_j e_j) - f(y; p)) / δ_j,
  *
- * with δ_j = sqrt(ε) p̄_j / max(1, max_a |s_ja| p̄_j / typ_a), so that
- * neither p_j nor any state moves by more than sqrt(ε) of its typical size
- * (truncation and round-off errors both about sqrt(ε) = 1.5e-8, relative).
- * CVODES' own difference quotient would cost two evaluations per
- * parameter (centred, at its increment of sqrt(rtol)) and a dozen
- * unoptimised vector operations; the model's Jacobian cannot stand in for
- * ∂f/∂y here, because the coloured one of jacobian.h leaves out the
+ * one evaluation of f (or g) per parameter, with δ_j = 1e-6 p̄_j /
+ * max(1, p̄_j max_a |s_ja| / typ_a), so that neither p_j nor any state
+ * moves by more than 1e-6 of its typical size. The truncation error, about
+ * δ relative, is below the tolerance for rtol ≥ 1e-6; tighter tolerances
+ * get central differences (two evaluations, error about δ²). The step is
+ * not smaller because round-off, about ε/δ relative to f's terms, makes
+ * the sensitivities rough and the error test cut the steps (a step of
+ * sqrt(ε) nearly doubled the default scenario's steps). CVODES' own
+ * difference quotients cost two evaluations per parameter (centred) and a
+ * dozen unoptimised vector operations; the model's Jacobian cannot stand
+ * in for ∂f/∂y, because the coloured one of jacobian.h leaves out the
  * national rows' regional entries and is evaluated only now and then.
  *
  * The extended system is integrated with BDF, the linear solver of plain
@@ -29,7 +32,8 @@
  * dense below, solver.linear_solver when set), the staggered corrector and
  * error control on s and sq. The sensitivity systems are linear, so their
  * Newton iterations need no Jacobian of their own: they reuse the states'
- * preconditioner.
+ * preconditioner. The vectors get optimised kernels (nvfast.h): with ten
+ * parameters the solver does eleven times a plain solve's vector work.
  *
  * Breakpoints are handled as in solvers/cvode.c: the solver stops at each,
  * the discrete jumps y+ = J(t, y-; p) are applied and it restarts. Across a
@@ -94,12 +98,18 @@ static double model_time(const struct sctx *c, double t)
 	return t >= c->t_end ? nextafter(c->t_end, -INFINITY) : t;
 }
 
-/* CVodeReInit zeroes CVODES' counters: add them up before each restart. */
-static void add_steps(void *mem, long *steps)
+/* CVodeReInit zeroes CVODES' counters: add them up before each restart.
+ * Right-hand sides: CVODE's own and the linear solver's (GMRES'
+ * Jacobian-vector products, the dense solver's difference Jacobian). */
+static void add_counts(void *mem, struct dcg_sensitivity *s)
 {
 	long v;
 	if (CVodeGetNumSteps(mem, &v) == CV_SUCCESS)
-		*steps += v;
+		s->steps += v;
+	if (CVodeGetNumRhsEvals(mem, &v) == CV_SUCCESS)
+		s->rhs_evals += v;
+	if (CVodeGetNumLinRhsEvals(mem, &v) == CV_SUCCESS)
+		s->rhs_evals += v;
 }
 
 static int f_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
@@ -606,7 +616,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 		    record(&c, s, &b, iout++, tout, yv, qv, yS, qS, pbar, scale))
 			goto rhs_failed;
 		if (ibp < nbp && fabs(t - tstop) <= 1e-9 * fmax(1.0, fabs(tstop))) {
-			add_steps(mem, &s->steps);
+			add_counts(mem, s);
 			memcpy(ysave, yv, n * sizeof *yv);
 			if (dcg_model_apply_jumps(m, tstop, yv))
 				jump_sens(&c, tstop, ysave, yS, pbar, &b);
@@ -625,8 +635,8 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 	}
 	/* Every right-hand side: CVODE's, the linear solver's (Jacobian-vector
 	 * products), the difference Jacobians' and the sensitivities'. */
-	s->rhs_evals = c.sens_evals + dcg__linsol_jac_rhs_evals(&c.lin);
-	add_steps(mem, &s->steps);
+	s->rhs_evals += c.sens_evals + dcg__linsol_jac_rhs_evals(&c.lin);
+	add_counts(mem, s);
 	s->wall_time_s = now_s() - wall0;
 	*ret = s;
 	s = NULL;
