@@ -133,12 +133,16 @@ int dcg__linsol_attach(struct dcg__linsol *ls, void *mem,
 	} else {
 		ls->LS = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, 0, sctx);
 	}
-	if (!ls->LS || (flag = CVodeSetLinearSolver(mem, ls->LS, ls->A)) ||
+	if (!ls->LS)
+		return dcg_error_set(err, DCG_ESOLVER, "cannot set up the %s linear solver",
+				     dcg__linsol_name(ls->kind));
+	if ((flag = CVodeSetLinearSolver(mem, ls->LS, ls->A)) ||
 	    (ls->kind == DCG_LINSOL_KLU && (flag = CVodeSetJacFn(mem, f_jac_sparse))) ||
 	    (ls->kind == DCG_LINSOL_GMRES &&
 	     (flag = CVodeSetPreconditioner(mem, f_psetup, f_psolve))))
-		return dcg_error_set(err, DCG_ESOLVER, "cannot set up the %s linear solver",
-				     dcg__linsol_name(ls->kind));
+		return dcg_error_set(err, DCG_ESOLVER,
+				     "cannot set up the %s linear solver (CVODE flag %d)",
+				     dcg__linsol_name(ls->kind), flag);
 	return 0;
 }
 
