@@ -317,9 +317,10 @@ static int write_group(struct sens_writer *w, const struct dcg_sensitivity *s)
 	for (size_t j = 0; j < s->np; j++)
 		names[j] = s->path[j];
 	hsize_t np = s->np;
-	const char *method = "CVODES forward sensitivities (staggered, internal "
-			     "difference quotients for df/dp); derived series by "
-			     "the chain rule";
+	const char *method = "CVODES forward sensitivities (staggered corrector; "
+			     "sensitivity right-hand sides by directional "
+			     "differences of f along (s_j, e_j)); derived series "
+			     "by the chain rule";
 	if ((sp = H5Screate_simple(1, &np, NULL)) < 0 ||
 	    (a = H5Acreate2(w->g, "parameters", w->str_vlen, sp, H5P_DEFAULT,
 			    H5P_DEFAULT)) < 0 ||

@@ -14,49 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_dense.h>
-#include <sunlinsol/sunlinsol_klu.h>
-#include <sunlinsol/sunlinsol_spgmr.h>
-#include <sunmatrix/sunmatrix_dense.h>
-#include <sunmatrix/sunmatrix_sparse.h>
 #include <time.h>
 
 #include "dcgrid/solver.h"
-#include "jacobian.h"
+#include "linsol.h"
 #include "nvector_fast.h"
 
-/* Above this many states the dense direct solver (O(n^3) per factorisation,
- * n right-hand sides per Jacobian) loses to GMRES with the block-Jacobi
- * preconditioner, which bench/bench_solvers measured faster from 87 states
- * up (docs/model.md, "Solver choice"). Tiny models keep the dense solver,
- * the most robust. */
-#define DCG_DENSE_MAX_STATES 60
-
-/* Preconditioner "auto" switches the block preconditioner on when, since
- * the last check, GMRES failed to converge or averaged more than this many
- * Krylov iterations per Newton iteration (over at least
- * DCG_PREC_AUTO_WINDOW Newton iterations). Unpreconditioned runs of the
- * scenarios in inputs/ average 1.0 to 2.3 (docs/performance.md). */
-#define DCG_PREC_AUTO_ITERS 4.0
-#define DCG_PREC_AUTO_WINDOW 10
-
 struct solve_ctx {
+	/* First member: the linear solver's callbacks find it through
+	 * CVODE's user data (linsol.h). */
+	struct dcg__linsol lin;
 	const struct dcg_model *m;
 	struct dcg_work *w;
-	struct dcg_jac *jac; /* coloured differences, for KLU and GMRES */
-	/* GMRES: whether the block preconditioner is on, whether "auto" may
-	 * still switch it on, CVODE's counters at the last check, and what
-	 * the Jacobian needs to be created once it is switched on. */
-	bool prec_on, prec_auto;
-	long last_lin_iters, last_nl_iters, last_lin_fails;
-	double prec_switch_time;
-	void *mem;
-	const double *abstol;
-	long njac;
-	/* After a restart at a breakpoint CVODE asks for a new Jacobian; the
-	 * last one is still close (the state is continuous), so it is reused
-	 * once, and recomputed only if Newton's method then fails. */
-	bool jac_valid, reuse_once;
 	/* The breakpoint ending the current interval: there the schedules
 	 * are read as left limits, so that the implicit corrector's
 	 * evaluation at the interval's end does not see a step that belongs
@@ -89,113 +58,6 @@ static int f_root(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
 {
 	struct solve_ctx *c = data;
 	return dcg_model_roots(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y), g);
-}
-
-/* Sparse Jacobian for KLU. CVODE zeroes the matrix (pattern included)
- * before each call, so the pattern is written every time. */
-static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
-			void *data, N_Vector t1, N_Vector t2, N_Vector t3)
-{
-	struct solve_ctx *c = data;
-	(void)t1;
-	(void)t2;
-	(void)t3;
-	if (c->reuse_once && c->jac_valid) {
-		c->reuse_once = false;
-	} else {
-		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
-				       N_VGetArrayPointer(fy));
-		if (rc)
-			return rc;
-		c->jac_valid = true;
-		c->njac++;
-	}
-	dcg__jac_csc(c->jac, SUNSparseMatrix_IndexPointers(J),
-		     SUNSparseMatrix_IndexValues(J), SUNSparseMatrix_Data(J));
-	return 0;
-}
-
-/* Creates the coloured-difference Jacobian; the typical sizes of the
- * difference increments are the absolute tolerances divided by atol. */
-static struct dcg_jac *new_jac(struct solve_ctx *c, bool diag_only)
-{
-	size_t n = c->m->layout.n;
-	double *typ = malloc(n * sizeof *typ);
-	if (!typ)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		typ[i] = c->abstol[i] / c->m->atol;
-	struct dcg_jac *j = dcg__jac_new(c->m, typ, diag_only);
-	free(typ);
-	return j;
-}
-
-/* Preconditioner "auto": whether GMRES has struggled since the last check.
- * CVODE's counters restart at every CVodeReInit. */
-static bool gmres_struggles(struct solve_ctx *c)
-{
-	long li = 0, nl = 0, lf = 0;
-	if (CVodeGetNumLinIters(c->mem, &li) != CV_SUCCESS ||
-	    CVodeGetNumNonlinSolvIters(c->mem, &nl) != CV_SUCCESS ||
-	    CVodeGetNumLinConvFails(c->mem, &lf) != CV_SUCCESS)
-		return false;
-	if (nl < c->last_nl_iters || li < c->last_lin_iters || lf < c->last_lin_fails)
-		c->last_nl_iters = c->last_lin_iters = c->last_lin_fails = 0;
-	long dli = li - c->last_lin_iters, dnl = nl - c->last_nl_iters;
-	bool fails = lf > c->last_lin_fails;
-	if (!fails && dnl < DCG_PREC_AUTO_WINDOW)
-		return false;
-	c->last_lin_iters = li;
-	c->last_nl_iters = nl;
-	c->last_lin_fails = lf;
-	return fails || (double)dli > DCG_PREC_AUTO_ITERS * (double)dnl;
-}
-
-static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
-		    sunbooleantype *jcur, sunrealtype gamma, void *data)
-{
-	struct solve_ctx *c = data;
-	*jcur = SUNFALSE;
-	if (!c->prec_on) {
-		if (!c->prec_auto || !gmres_struggles(c))
-			return 0;
-		c->prec_on = true;
-		c->prec_switch_time = t;
-	}
-	if (!c->jac && !(c->jac = new_jac(c, true))) {
-		snprintf(c->last_msg, sizeof c->last_msg,
-			 "out of memory for the block preconditioner of %zu states",
-			 c->m->layout.n);
-		return -1;
-	}
-	if (!c->jac_valid || (!jok && !c->reuse_once)) {
-		int rc = dcg__jac_eval(c->jac, c->w, model_time(c, t), N_VGetArrayPointer(y),
-				       N_VGetArrayPointer(fy));
-		if (rc)
-			return rc;
-		c->jac_valid = true;
-		c->njac++;
-		*jcur = SUNTRUE;
-	}
-	c->reuse_once = false;
-	return dcg__jac_block_factor(c->jac, gamma);
-}
-
-static int f_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r,
-		    N_Vector z, sunrealtype gamma, sunrealtype delta, int lr,
-		    void *data)
-{
-	struct solve_ctx *c = data;
-	(void)t;
-	(void)y;
-	(void)fy;
-	(void)gamma;
-	(void)delta;
-	(void)lr;
-	N_VScale(1.0, r, z);
-	if (c->prec_on)
-		dcg__jac_block_solve(c->jac, N_VGetArrayPointer(z));
-	return 0;
 }
 
 static void err_handler(int code, const char *module, const char *function,
@@ -293,23 +155,6 @@ static void add_stats(void *mem, struct dcg_solver_stats *st, bool has_ls)
 		st->last_step_yr = h;
 }
 
-/* Jacobian and preconditioner figures kept by dcgrid rather than CVODE:
- * with GMRES, CVODE counts preconditioner setups, not Jacobians. */
-static void prec_stats(const struct solve_ctx *c, enum dcg_linsol ls,
-		       struct dcg_solver_stats *st)
-{
-	if (ls == DCG_LINSOL_GMRES || ls == DCG_LINSOL_KLU)
-		st->jac_evals = c->njac;
-	if (c->jac) {
-		st->jac_rhs_evals = dcg__jac_rhs_evals(c->jac);
-		st->rhs_evals += st->jac_rhs_evals;
-	}
-	if (ls == DCG_LINSOL_GMRES)
-		snprintf(st->preconditioner, sizeof st->preconditioner, "%s",
-			 c->prec_on ? "block" : "none");
-	st->prec_switch_time = c->prec_switch_time;
-}
-
 /* Names the state that is the likeliest culprit of a failure: a non-finite
  * derivative if there is one, else the largest weighted local error. */
 static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
@@ -368,14 +213,6 @@ static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
 	N_VDestroy(el);
 }
 
-static enum dcg_linsol pick_linsol(const struct dcg_model *m)
-{
-	if (m->linsol != DCG_LINSOL_AUTO)
-		return m->linsol;
-	return m->layout.n <= DCG_DENSE_MAX_STATES ? DCG_LINSOL_DENSE
-						   : DCG_LINSOL_GMRES;
-}
-
 static int add_event(struct dcg_result *res, size_t *cap, size_t region,
 		     enum dcg_event_kind kind, double t)
 {
@@ -418,12 +255,9 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	double wall0 = now_s();
 	int rc = 0, flag;
 	double t = t0, *yv = NULL, *qv = NULL;
-	struct solve_ctx c = {.m = m, .t_end = INFINITY, .prec_switch_time = NAN};
-	enum dcg_linsol ls = pick_linsol(m);
+	struct solve_ctx c = {.m = m, .t_end = INFINITY};
 	SUNContext sctx = NULL;
 	N_Vector y = NULL, q = NULL, abstol = NULL, qtol = NULL, cons = NULL;
-	SUNMatrix A = NULL;
-	SUNLinearSolver LS = NULL;
 	void *mem = NULL;
 	double *bp = NULL, *qyear = NULL;
 	int *rootsfound = NULL;
@@ -510,44 +344,11 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				   flag_name(flag, fb, sizeof fb), c.last_msg);
 		goto finish;
 	}
-	c.mem = mem;
-	c.abstol = N_VGetArrayPointer(abstol);
-	c.prec_on = ls == DCG_LINSOL_GMRES && m->precond == DCG_PREC_BLOCK;
-	c.prec_auto = ls == DCG_LINSOL_GMRES && m->precond == DCG_PREC_AUTO;
-	/* The Jacobian is needed from the start by KLU and the block
-	 * preconditioner; "auto" creates it if it switches the block on. */
-	if (ls == DCG_LINSOL_KLU || c.prec_on) {
-		c.jac = new_jac(&c, ls == DCG_LINSOL_GMRES);
-		if (!c.jac) {
-			rc = dcg_error_set(err, DCG_ENOMEM,
-					   "out of memory for the sparse Jacobian of %zu states", n);
-			goto finish;
-		}
-	}
-	if (ls == DCG_LINSOL_DENSE) {
-		A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, sctx);
-		LS = A ? SUNLinSol_Dense(y, A, sctx) : NULL;
-		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "dense");
-	} else if (ls == DCG_LINSOL_KLU) {
-		A = SUNSparseMatrix((sunindextype)n, (sunindextype)n,
-				    (sunindextype)dcg__jac_nnz(c.jac), CSC_MAT, sctx);
-		LS = A ? SUNLinSol_KLU(y, A, sctx) : NULL;
-		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "klu");
-	} else {
-		LS = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, 0, sctx);
-		snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "gmres");
-		/* Left preconditioning in every mode: without the block
-		 * preconditioner f_psolve copies, and CVODE keeps calling
-		 * f_psetup, where "auto" decides. */
-	}
-	if (!LS || (flag = CVodeSetLinearSolver(mem, LS, A)) ||
-	    (ls == DCG_LINSOL_KLU && (flag = CVodeSetJacFn(mem, f_jac_sparse))) ||
-	    (ls == DCG_LINSOL_GMRES &&
-	     (flag = CVodeSetPreconditioner(mem, f_psetup, f_psolve)))) {
-		rc = dcg_error_set(err, DCG_ESOLVER, "cannot set up the %s linear solver",
-				   res->stats.linear_solver);
+	if ((rc = dcg__linsol_attach(&c.lin, mem, m, c.w, &c.t_end, y, abstol,
+				     sctx, err)))
 		goto finish;
-	}
+	snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "%s",
+		 dcg__linsol_name(c.lin.kind));
 	snprintf(res->stats.method, sizeof res->stats.method, "%s",
 		 m->method == DCG_METHOD_ADAMS ? "ADAMS" : "BDF");
 
@@ -640,8 +441,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				rc = flag;
 				goto solver_failed;
 			}
-			c.reuse_once = true;
-			c.last_lin_iters = c.last_nl_iters = c.last_lin_fails = 0;
+			dcg__linsol_restarted(&c.lin);
 			ibp++;
 		}
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
@@ -652,7 +452,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		}
 	}
 	add_stats(mem, &res->stats, true);
-	prec_stats(&c, ls, &res->stats);
+	dcg__linsol_stats(&c.lin, &res->stats);
 	res->t_reached = t1;
 
 	/* Calendar-year totals: differences of the quadratures at the year
@@ -680,7 +480,7 @@ solver_failed: {
 	char why[400], fb[64];
 	culprit(m, &c, mem, sctx, t, yv, why, sizeof why);
 	add_stats(mem, &res->stats, true);
-	prec_stats(&c, ls, &res->stats);
+	dcg__linsol_stats(&c.lin, &res->stats);
 	res->stats.wall_time_s = now_s() - wall0;
 	res->complete = false;
 	res->t_reached = t;
@@ -699,8 +499,7 @@ finish:
 	}
 	dcg_result_free(res);
 	CVodeFree(&mem);
-	SUNLinSolFree(LS);
-	SUNMatDestroy(A);
+	dcg__linsol_free(&c.lin);
 	N_VDestroy(y);
 	N_VDestroy(q);
 	N_VDestroy(abstol);
@@ -708,7 +507,6 @@ finish:
 	N_VDestroy(cons);
 	SUNContext_Free(&sctx);
 	dcg_work_free(c.w);
-	dcg__jac_free(c.jac);
 	free(bp);
 	free(qyear);
 	free(rootsfound);

@@ -43,10 +43,13 @@ struct dcg_sensitivity {
 	double wall_time_s;
 };
 
-/* Solves m with forward sensitivities for the np parameters (BDF, dense
- * linear solver, sensitivities and quadrature sensitivities in the error
- * test, whatever the model's method and linear_solver). m is not
- * modified (a private clone is perturbed). Errors: DCG_EUSAGE for a path
+/* Solves m with forward sensitivities for the np parameters (BDF whatever
+ * the model's method, the linear solver of m->linsol as dcg_solve picks it,
+ * sensitivities and quadrature sensitivities in the error test). m is not
+ * modified (a private clone is perturbed). steps counts every step of
+ * every interval between breakpoints; rhs_evals every evaluation of the
+ * right-hand side or the quadrature integrands, the sensitivities'
+ * difference quotients included. Errors: DCG_EUSAGE for a path
  * that is not a real-valued parameter (the message says why), DCG_ESOLVER,
  * DCG_ENOMEM. Caller frees *ret with dcg_sensitivity_free. */
 int dcg_sensitivity_solve(const struct dcg_model *m, const char *const *paths,
