@@ -383,26 +383,10 @@ static int write_numeric_scale(struct writer *w, const char *name,
 	return 0;
 }
 
-/* Writes n variable-length strings to ds (all of it). HDF5 converts them
- * through a buffer of the transfer's size, 1 MiB by default and zeroed on
- * every H5Dwrite, which cost more than the rest of a label coordinate; a
- * buffer sized to the strings avoids that. */
 static herr_t write_vlen_strings(struct writer *w, hid_t ds, size_t n,
 				 const char *const *strings)
 {
-	if (n == 0)
-		return 0;
-	hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-	if (dxpl < 0)
-		return -1;
-	/* Per element: a pointer in memory, a 16-byte heap reference in
-	 * the file. */
-	size_t size = n * 16 < 256 ? 256 : n * 16;
-	herr_t rc = H5Pset_buffer(dxpl, size, NULL, NULL);
-	if (rc >= 0)
-		rc = H5Dwrite(ds, w->str_vlen, H5S_ALL, H5S_ALL, dxpl, strings);
-	H5Pclose(dxpl);
-	return rc;
+	return dcg__h5_write_vlen(ds, w->str_vlen, n, strings);
 }
 
 /* A label coordinate: a 1-D variable-length UTF-8 string dataset made a
@@ -1478,6 +1462,25 @@ int dcg__h5_reason(char *buf, size_t size)
 	return h5_reason(buf, size);
 }
 
+
+/* --- Variable-length writes (outputs/h5_internal.h) -------------------- */
+
+herr_t dcg__h5_write_vlen(hid_t ds, hid_t mem_type, size_t n, const void *buf)
+{
+	if (n == 0)
+		return 0;
+	hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+	if (dxpl < 0)
+		return -1;
+	/* Per element: a pointer or hvl_t in memory, a 16-byte global heap
+	 * reference in the file. */
+	size_t size = n * 16 < 256 ? 256 : n * 16;
+	herr_t rc = H5Pset_buffer(dxpl, size, NULL, NULL);
+	if (rc >= 0)
+		rc = H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, dxpl, buf);
+	H5Pclose(dxpl);
+	return rc;
+}
 
 /* --- Dimension scales in bulk (outputs/h5_internal.h) ------------------- */
 

@@ -35,6 +35,13 @@ typedef int (*dcg__h5_build_fn)(void *ctx, const char *tmp,
 int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 		 void *ctx, struct dcg_error *err);
 
+/* Writes all of dataset ds from n variable-length elements (strings or
+ * hvl_t) of mem_type. HDF5 converts them through a buffer of the
+ * transfer's size, 1 MiB by default and zeroed on every H5Dwrite, which
+ * costs more than writing a short label coordinate; this sizes it to the
+ * elements. Returns H5Dwrite's status. */
+herr_t dcg__h5_write_vlen(hid_t ds, hid_t mem_type, size_t n, const void *buf);
+
 /* Dimension scales attached in bulk. H5DSattach_scale() checks both
  * datasets, then reads, deletes and rewrites the scale's whole
  * REFERENCE_LIST on every call, so attaching /time to the 40 series of a

@@ -67,6 +67,7 @@ struct sw {
 	/* Dimension scales, open for the whole write. */
 	hid_t d_time, d_member, d_param, d_metric, d_p;
 	hid_t d_width[NDIMS]; /* the W axis of each kind of series, or -1 */
+	struct dcg__h5_dims dims; /* attachments, written in bulk */
 };
 
 /* The dimension of the trailing axis W of a series of each kind (the
@@ -176,15 +177,24 @@ static int dset(struct sw *w, hid_t loc, const char *name, int rank,
 		goto finish;
 	}
 	d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-	if (d < 0 || (!empty && data && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)) {
+	herr_t wrc = 0;
+	size_t npoints = 1;
+	for (int i = 0; i < rank; i++)
+		npoints *= (size_t)dims[i];
+	if (d >= 0 && !empty && data)
+		wrc = H5Tis_variable_str(type) > 0
+			      ? dcg__h5_write_vlen(d, type, npoints, data)
+			      : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+	if (d < 0 || wrc < 0) {
 		rc = fail(w, "H5Dwrite", name);
 		goto finish;
 	}
-	for (int i = 0; scales && i < rank; i++) {
-		if (H5DSattach_scale(d, scales[i], (unsigned)i) < 0) {
-			rc = fail(w, "H5DSattach_scale", name);
-			goto finish;
-		}
+	const char *op;
+	if (scales && dcg__h5_dims_attach(&w->dims, d, rank, scales, &op)) {
+		rc = op ? fail(w, op, name)
+			: dcg_error_set(w->err, DCG_ENOMEM,
+					"cannot write %s: out of memory", w->path);
+		goto finish;
 	}
 	if (ret) {
 		*ret = d;
@@ -860,8 +870,14 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 	}
 	if ((rc = write_contents(w, s, e, a)))
 		goto finish;
-	close_scales(w);
 	const char *op = NULL;
+	if (dcg__h5_dims_write(&w->dims, -1, &op)) {
+		rc = op ? fail(w, op, "REFERENCE_LIST")
+			: dcg_error_set(w->err, DCG_ENOMEM,
+					"cannot write %s: out of memory", w->path);
+		goto finish;
+	}
+	close_scales(w);
 	if (dcg__h5_take_image(&w->file, ret_buf, ret_size, &op)) {
 		rc = op ? fail(w, op, NULL)
 			: dcg_error_set(w->err, DCG_ENOMEM,
@@ -869,6 +885,7 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 		goto finish;
 	}
 finish:
+	dcg__h5_dims_free(&w->dims);
 	close_scales(w);
 	if (w->file >= 0)
 		H5Fclose(w->file);
