@@ -968,14 +968,13 @@ static void test_large(void)
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	check_file(path, m, res, config, 0.0);
 
+	/* Large datasets too are contiguous and unfiltered: deflate cost six
+	 * times the rest of the write for a quarter of the bytes. */
 	hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	hid_t ds = H5Dopen2(f, "/datacenter/racks", H5P_DEFAULT);
 	hid_t p = H5Dget_create_plist(ds);
-	CU_ASSERT_EQUAL(H5Pget_layout(p), H5D_CHUNKED);
-	unsigned flags, cd[4];
-	size_t ncd = 4;
-	CU_ASSERT(H5Pget_filter_by_id2(p, H5Z_FILTER_DEFLATE, &flags, &ncd, cd,
-				       0, NULL, NULL) >= 0);
+	CU_ASSERT_EQUAL(H5Pget_layout(p), H5D_CONTIGUOUS);
+	CU_ASSERT_EQUAL(H5Pget_nfilters(p), 0);
 	H5Pclose(p);
 	H5Dclose(ds);
 	ds = H5Dopen2(f, "/datacenter/compute_demand", H5P_DEFAULT);
