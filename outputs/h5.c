@@ -328,6 +328,7 @@ static int write_numeric_scale(struct writer *w, const char *name,
 	return 0;
 }
 
+/* All of ds from n strings (outputs/h5_internal.h, dcg__h5_write_vlen). */
 static herr_t write_vlen_strings(struct writer *w, hid_t ds, size_t n,
 				 const char *const *strings)
 {
@@ -1459,6 +1460,8 @@ int dcg__h5_dims_attach(struct dcg__h5_dims *d, hid_t ds, int rank,
 			const hid_t *scales, const char **ret_op)
 {
 	hvl_t buf[H5S_MAX_RANK];
+	/* Copies: registering a scale may move d->s. */
+	hobj_ref_t refs[H5S_MAX_RANK];
 	hobj_ref_t self;
 	hid_t type = -1, space = -1, attr = -1;
 	int rc = -1, any = 0;
@@ -1490,8 +1493,9 @@ int dcg__h5_dims_attach(struct dcg__h5_dims *d, hid_t ds, int rank,
 		}
 		s->list[s->n++] =
 			(struct dcg__h5_dim_ref){.ref = self, .dim = (unsigned)i};
+		refs[i] = s->ref;
 		buf[i].len = 1;
-		buf[i].p = &s->ref;
+		buf[i].p = &refs[i];
 		any = 1;
 	}
 	if (!any)

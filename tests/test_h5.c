@@ -1207,15 +1207,20 @@ static int suite_init(void)
 
 /* --- Dimension scales in bulk against H5DSattach_scale ------------------ */
 
-#define DIMS_NDS 5
+#define DIMS_NDS 11
+#define DIMS_NSCALES 10
 
-/* The layout both files get: two scales and five datasets, one of them
- * attached to the same scale on two axes and one with an axis left bare. */
-static const char *const dims_ds[DIMS_NDS] = {"/a", "/b", "/c", "/g/d", "/e"};
-static const int dims_rank[DIMS_NDS] = {2, 1, 2, 2, 2};
-/* Axis scales by index: 0 /x, 1 /y, -1 none. */
-static const int dims_axis[DIMS_NDS][2] = {
-	{0, 1}, {0, -1}, {1, 0}, {0, -1}, {1, 1}};
+/* The layout both files get: ten scales /s0 ... /s9 and eleven datasets,
+ * one attached to the same scale on two axes, one with an axis left bare,
+ * and the last attached to three scales seen for the first time, past the
+ * eight that dcg__h5_dims_* first makes room for. */
+static const char *const dims_ds[DIMS_NDS] = {
+	"/a", "/b", "/c", "/g/d", "/e", "/t2", "/t3", "/t4", "/t5", "/t6", "/f"};
+static const int dims_rank[DIMS_NDS] = {2, 1, 2, 2, 2, 1, 1, 1, 1, 1, 3};
+/* Axis scales by index (/s<i>), -1 none. */
+static const int dims_axis[DIMS_NDS][3] = {
+	{0, 1}, {0, -1}, {1, 0}, {0, -1}, {1, 1}, {2}, {3}, {4}, {5}, {6},
+	{7, 8, 9}};
 
 /* Writes the layout to path; bulk selects dcg__h5_dims_* over
  * H5DSattach_scale. Returns 0 on success. */
@@ -1233,22 +1238,22 @@ static int write_dims_file(const char *path, int bulk)
 	hid_t g = H5Gcreate2(f, "/g", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
 	bad |= g < 0;
 	H5Gclose(g);
-	hid_t scales[2];
-	const char *scale_names[2] = {"x", "y"};
-	const hsize_t len[2] = {3, 2};
-	for (int i = 0; i < 2; i++) {
+	hid_t scales[DIMS_NSCALES];
+	hsize_t len[DIMS_NSCALES];
+	for (int i = 0; i < DIMS_NSCALES; i++) {
+		len[i] = (hsize_t)i + 2;
 		hid_t sp = H5Screate_simple(1, &len[i], NULL);
-		char name[8];
-		snprintf(name, sizeof name, "/%s", scale_names[i]);
+		char name[16];
+		snprintf(name, sizeof name, "/s%d", i);
 		scales[i] = H5Dcreate2(f, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT,
 				       H5P_DEFAULT, H5P_DEFAULT);
 		H5Sclose(sp);
-		bad |= scales[i] < 0 || H5DSset_scale(scales[i], scale_names[i]) < 0;
+		bad |= scales[i] < 0 || H5DSset_scale(scales[i], name + 1) < 0;
 	}
 	struct dcg__h5_dims dims = {0};
 	for (int k = 0; k < DIMS_NDS; k++) {
-		hsize_t shape[2];
-		hid_t axes[2];
+		hsize_t shape[3];
+		hid_t axes[3];
 		for (int i = 0; i < dims_rank[k]; i++) {
 			int a = dims_axis[k][i];
 			shape[i] = a < 0 ? 4 : len[a];
@@ -1279,8 +1284,8 @@ static int write_dims_file(const char *path, int bulk)
 		bad |= dims.n != 0;
 		dcg__h5_dims_free(&dims);
 	}
-	H5Dclose(scales[0]);
-	H5Dclose(scales[1]);
+	for (int i = 0; i < DIMS_NSCALES; i++)
+		H5Dclose(scales[i]);
 	bad |= H5Fclose(f) < 0;
 	return bad ? -1 : 0;
 }
@@ -1368,11 +1373,12 @@ static void test_bulk_dimension_scales(void)
 	hid_t fr = H5Fopen(ref_path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	hid_t fb = H5Fopen(bulk_path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	CU_ASSERT_FATAL(fr >= 0 && fb >= 0);
-	const char *objects[DIMS_NDS + 2] = {"/x", "/y"};
+	const char *objects[DIMS_NSCALES + DIMS_NDS] = {
+		"/s0", "/s1", "/s2", "/s3", "/s4", "/s5", "/s6", "/s7", "/s8", "/s9"};
 	for (int k = 0; k < DIMS_NDS; k++)
-		objects[k + 2] = dims_ds[k];
+		objects[k + DIMS_NSCALES] = dims_ds[k];
 	const char *attrs[2] = {DIMENSION_LIST, REFERENCE_LIST};
-	for (int k = 0; k < DIMS_NDS + 2; k++) {
+	for (int k = 0; k < DIMS_NSCALES + DIMS_NDS; k++) {
 		for (int a = 0; a < 2; a++) {
 			char want[2048], got[2048];
 			describe_dims_attr(fr, objects[k], attrs[a], want, sizeof want);
@@ -1382,7 +1388,8 @@ static void test_bulk_dimension_scales(void)
 				       objects[k], want, got);
 			CU_ASSERT_STRING_EQUAL(got, want);
 			/* Scales have a REFERENCE_LIST, datasets a DIMENSION_LIST. */
-			CU_ASSERT_EQUAL(got[0] != '\0', (k < 2) == (a == 1));
+			CU_ASSERT_EQUAL(got[0] != '\0',
+					(k < DIMS_NSCALES) == (a == 1));
 		}
 	}
 	/* And the HDF5 dimension-scale API agrees with itself on the bulk
@@ -1395,7 +1402,9 @@ static void test_bulk_dimension_scales(void)
 					sc < 0 ? 0 : 1);
 			if (sc < 0)
 				continue;
-			hid_t s = H5Dopen2(fb, sc ? "/y" : "/x", H5P_DEFAULT);
+			char sname[16];
+			snprintf(sname, sizeof sname, "/s%d", sc);
+			hid_t s = H5Dopen2(fb, sname, H5P_DEFAULT);
 			CU_ASSERT(H5DSis_attached(ds, s, (unsigned)i) > 0);
 			H5Dclose(s);
 		}
