@@ -300,8 +300,7 @@ int dcg__cmd_study(int argc, char **argv)
 	if (exit_status >= 0)
 		return exit_status;
 	/* Phase times for --verbose, from the command's start. */
-	double t_start = wall(), t_loaded = t_start, t_members = t_start,
-	       t_analysed = t_start, t_written = t_start;
+	double t_start = wall();
 #ifdef DCG_HAVE_MPI
 	/* Only under mpirun: a plain start stays a serial program. */
 	if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK")) {
@@ -324,7 +323,7 @@ int dcg__cmd_study(int argc, char **argv)
 					world);
 #endif
 	rc = dcg_study_load_file(a.study, &s, &err);
-	t_loaded = wall();
+	double t_loaded = wall();
 	if (rc < 0) {
 		exit_status = rank == 0 ? dcg__report(rc, &err) : dcg__exit_status(rc);
 		goto finish;
@@ -416,13 +415,13 @@ int dcg__cmd_study(int argc, char **argv)
 		goto finish;
 	}
 #endif
-	t_members = wall();
+	double t_members = wall();
 	if (rank == 0) {
 		rc = dcg_study_analyse(s, e, &an, &err);
-		t_analysed = wall();
+		double t_analysed = wall();
 		if (!rc)
 			rc = dcg_h5_write_study(output, s, e, an, a.force, &err);
-		t_written = wall();
+		double t_written = wall();
 		if (rc) {
 			exit_status = dcg__report(rc, &err);
 			goto finish;

@@ -1523,10 +1523,14 @@ finish:
 	return rc;
 }
 
+/* Frees scale i's list and moves the last scale into its place. */
 static void forget_scale(struct dcg__h5_dims *d, size_t i)
 {
 	free(d->s[i].list);
-	d->s[i] = d->s[--d->n];
+	d->n--;
+	if (i != d->n)
+		d->s[i] = d->s[d->n];
+	d->s[d->n] = (struct dcg__h5_scale_refs){.scale = -1};
 }
 
 /* The REFERENCE_LIST of one scale: the type H5DSattach_scale() gives it
