@@ -1,4 +1,5 @@
 /* dcgrid study STUDY.cfg [-o OUT.h5] [--threads N] [--force] [--quiet]
+ *                         [--verbose]
  *
  * Load the study -> run its members on all cores (and, when built with MPI
  * and started by mpirun, over ranks) -> analyse (quantiles, Sobol or
@@ -12,6 +13,10 @@
  * Under MPI, rank r runs members r, r + n, r + 2n, ...; the other ranks
  * send their records to rank 0, which analyses and writes the file, so the
  * result is the same as a serial run with the same seed.
+ *
+ * --verbose prints the wall time of each phase (load, members, analysis,
+ * HDF5 write) on stderr, so that the writer's share of a study can be
+ * measured (bench/run does).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,12 +40,13 @@ struct study_args {
 	const char *study;
 	const char *output;
 	size_t threads;
-	bool force, quiet;
+	bool force, quiet, verbose;
 };
 
 void dcg__help_study(FILE *f)
 {
 	fputs("Usage: dcgrid study STUDY.cfg [-o OUT.h5] [--threads N] [--force] [--quiet]\n"
+	      "                    [--verbose]\n"
 	      "\n"
 	      "Runs every member of the study's design (a base scenario with\n"
 	      "uncertain parameters; docs/studies.md), writes the ensemble with\n"
@@ -53,6 +59,8 @@ void dcg__help_study(FILE *f)
 	      "                     threads, else all cores)\n"
 	      "  -f, --force        replace an existing output file\n"
 	      "  -q, --quiet        print nothing but errors\n"
+	      "  -v, --verbose      print the wall time of each phase on standard\n"
+	      "                     error (also with --quiet)\n"
 	      "  -h, --help         show this help and exit\n"
 	      "\n"
 	      "A killed study resumes where it stopped when run again with the same\n"
@@ -69,12 +77,13 @@ static int parse_args(int argc, char **argv, struct study_args *a)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:j:fqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:j:fqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (optarg[0] == '\0')
@@ -97,6 +106,9 @@ static int parse_args(int argc, char **argv, struct study_args *a)
 			break;
 		case 'q':
 			a->quiet = true;
+			break;
+		case 'v':
+			a->verbose = true;
 			break;
 		case 'h':
 			dcg__help_study(stdout);
@@ -287,6 +299,8 @@ int dcg__cmd_study(int argc, char **argv)
 #endif
 	if (exit_status >= 0)
 		return exit_status;
+	/* Phase times for --verbose, from the command's start. */
+	double t_start = wall();
 #ifdef DCG_HAVE_MPI
 	/* Only under mpirun: a plain start stays a serial program. */
 	if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK")) {
@@ -309,6 +323,7 @@ int dcg__cmd_study(int argc, char **argv)
 					world);
 #endif
 	rc = dcg_study_load_file(a.study, &s, &err);
+	double t_loaded = wall();
 	if (rc < 0) {
 		exit_status = rank == 0 ? dcg__report(rc, &err) : dcg__exit_status(rc);
 		goto finish;
@@ -400,11 +415,28 @@ int dcg__cmd_study(int argc, char **argv)
 		goto finish;
 	}
 #endif
+	double t_members = wall();
 	if (rank == 0) {
-		if ((rc = dcg_study_analyse(s, e, &an, &err)) ||
-		    (rc = dcg_h5_write_study(output, s, e, an, a.force, &err))) {
+		rc = dcg_study_analyse(s, e, &an, &err);
+		double t_analysed = wall();
+		if (!rc)
+			rc = dcg_h5_write_study(output, s, e, an, a.force, &err);
+		double t_written = wall();
+		if (rc) {
 			exit_status = dcg__report(rc, &err);
 			goto finish;
+		}
+		if (a.verbose) {
+			double total = t_written - t_start;
+			fprintf(stderr,
+				"dcgrid study: load %.3f s, members %.3f s, "
+				"analysis %.3f s, HDF5 write %.3f s (%.2f %% of "
+				"%.3f s)\n",
+				t_loaded - t_start, t_members - t_loaded,
+				t_analysed - t_members, t_written - t_analysed,
+				total > 0 ? 100.0 * (t_written - t_analysed) / total
+					  : 0.0,
+				total);
 		}
 		if (!a.quiet) {
 			print_report(stdout, s, e, an);

@@ -35,4 +35,52 @@ typedef int (*dcg__h5_build_fn)(void *ctx, const char *tmp,
 int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 		 void *ctx, struct dcg_error *err);
 
+/* Writes all of dataset ds from n variable-length elements (strings or
+ * hvl_t) of mem_type. HDF5 converts them through a buffer of the
+ * transfer's size, 1 MiB by default and zeroed on every H5Dwrite, which
+ * costs more than writing a short label coordinate; this sizes it to the
+ * elements. Returns H5Dwrite's status. */
+herr_t dcg__h5_write_vlen(hid_t ds, hid_t mem_type, size_t n, const void *buf);
+
+/* Dimension scales attached in bulk. H5DSattach_scale() checks both
+ * datasets, then reads, deletes and rewrites the scale's whole
+ * REFERENCE_LIST on every call, so attaching /time to the 40 series of a
+ * run costs more than writing them. These write the same two attributes
+ * (the dataset's DIMENSION_LIST, a vlen of object references per axis,
+ * and the scale's REFERENCE_LIST, a compound of the dataset's reference
+ * and the axis, as HDF5's ds_list_t) once each, with the same types and
+ * contents, so H5DS, h5py and netCDF-4 read them as before. The scales
+ * themselves are made with H5DSset_scale() as usual. */
+struct dcg__h5_dim_ref {
+	hobj_ref_t ref; /* the dataset */
+	unsigned int dim; /* its axis; layout of HDF5's ds_list_t */
+};
+
+struct dcg__h5_scale_refs {
+	hid_t scale; /* borrowed */
+	hobj_ref_t ref;
+	struct dcg__h5_dim_ref *list;
+	size_t n, cap;
+};
+
+struct dcg__h5_dims {
+	struct dcg__h5_scale_refs *s;
+	size_t n, cap;
+};
+
+/* Attaches scales[i] (when > 0) to axis i of ds: writes ds's
+ * DIMENSION_LIST now and records the dataset for the scale's
+ * REFERENCE_LIST. Returns 0, or -1 with the failed HDF5 call's name in
+ * *ret_op (NULL there when out of memory). */
+int dcg__h5_dims_attach(struct dcg__h5_dims *d, hid_t ds, int rank,
+			const hid_t *scales, const char **ret_op);
+
+/* Writes the REFERENCE_LIST of scale (of every recorded scale when scale
+ * < 0) and forgets it; call it before the scale is closed. Same returns. */
+int dcg__h5_dims_write(struct dcg__h5_dims *d, hid_t scale,
+		       const char **ret_op);
+
+/* Forgets everything (no writes). Accepts a zeroed struct. */
+void dcg__h5_dims_free(struct dcg__h5_dims *d);
+
 #endif

@@ -19,7 +19,7 @@
  *                          (CF flag_values, flag_meanings)
  *   /members/reason        (member) failure reason ("" when ok)
  *   /members/wall_time_s   (member)
- *   /series/<name>         (member, time, W) chunked one member a chunk
+ *   /series/<name>         (member, time, W)
  *   /quantiles/p           (p) 0.05 0.25 0.5 0.75 0.95, a dimension scale
  *   /quantiles/metrics     (metric, p)
  *   /quantiles/<series>    (p, time, W)
@@ -67,6 +67,7 @@ struct sw {
 	/* Dimension scales, open for the whole write. */
 	hid_t d_time, d_member, d_param, d_metric, d_p;
 	hid_t d_width[NDIMS]; /* the W axis of each kind of series, or -1 */
+	struct dcg__h5_dims dims; /* attachments, written in bulk */
 };
 
 /* The dimension of the trailing axis W of a series of each kind (the
@@ -151,11 +152,11 @@ static int attr_strs(struct sw *w, hid_t obj, const char *name,
 	return rc;
 }
 
-/* A dataset of `type` (memory and file); chunk (may be NULL) makes it
- * chunked and compressed; scales (may be NULL) are attached to its rank
+/* A contiguous dataset of `type` (memory and file), unfiltered as in a run
+ * file (outputs/h5.c says why); scales (may be NULL) are attached to its rank
  * axes. Returns the open dataset in *ret (or closes it when ret is NULL). */
 static int dset(struct sw *w, hid_t loc, const char *name, int rank,
-		const hsize_t *dims, const hsize_t *chunk, const void *data,
+		const hsize_t *dims, const void *data,
 		hid_t type, const hid_t *scales, hid_t *ret)
 {
 	hid_t sp = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), d = -1;
@@ -169,22 +170,25 @@ static int dset(struct sw *w, hid_t loc, const char *name, int rank,
 		rc = fail(w, "H5Screate_simple", name);
 		goto finish;
 	}
-	if (chunk && !empty &&
-	    (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-	     H5Pset_deflate(dcpl, 4) < 0)) {
-		rc = fail(w, "H5Pset_chunk", name);
-		goto finish;
-	}
 	d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-	if (d < 0 || (!empty && data && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)) {
+	herr_t wrc = 0;
+	size_t npoints = 1;
+	for (int i = 0; i < rank; i++)
+		npoints *= (size_t)dims[i];
+	if (d >= 0 && !empty && data)
+		wrc = H5Tis_variable_str(type) > 0
+			      ? dcg__h5_write_vlen(d, type, npoints, data)
+			      : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+	if (d < 0 || wrc < 0) {
 		rc = fail(w, "H5Dwrite", name);
 		goto finish;
 	}
-	for (int i = 0; scales && i < rank; i++) {
-		if (H5DSattach_scale(d, scales[i], (unsigned)i) < 0) {
-			rc = fail(w, "H5DSattach_scale", name);
-			goto finish;
-		}
+	const char *op;
+	if (scales && dcg__h5_dims_attach(&w->dims, d, rank, scales, &op)) {
+		rc = op ? fail(w, op, name)
+			: dcg_error_set(w->err, DCG_ENOMEM,
+					"cannot write %s: out of memory", w->path);
+		goto finish;
 	}
 	if (ret) {
 		*ret = d;
@@ -210,12 +214,12 @@ static int group(struct sw *w, const char *name, hid_t *ret)
  * datasets whose columns have different units; their long_name says where
  * the units are). */
 static int with_units(struct sw *w, hid_t loc, const char *name, int rank,
-		      const hsize_t *dims, const hsize_t *chunk,
+		      const hsize_t *dims,
 		      const double *data, const char *units,
 		      const char *long_name, const hid_t *scales, hid_t *ret)
 {
 	hid_t d = -1;
-	int rc = dset(w, loc, name, rank, dims, chunk, data, H5T_NATIVE_DOUBLE,
+	int rc = dset(w, loc, name, rank, dims, data, H5T_NATIVE_DOUBLE,
 		      scales, &d);
 	if (!rc && units)
 		rc = attr_str(w, d, "units", units);
@@ -238,7 +242,7 @@ static int coordinate(struct sw *w, hid_t loc, const char *name, size_t n,
 {
 	hsize_t dn = n;
 	hid_t d = -1;
-	int rc = dset(w, loc, name, 1, &dn, NULL, values, type, NULL, &d);
+	int rc = dset(w, loc, name, 1, &dn, values, type, NULL, &d);
 	if (!rc && units)
 		rc = attr_str(w, d, "units", units);
 	if (!rc)
@@ -535,7 +539,7 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 	if ((rc = group(w, "parameters", &g)))
 		goto finish;
 	hsize_t dMP[2] = {M, P}, dP = P;
-	if ((rc = with_units(w, g, "matrix", 2, dMP, NULL, e->x, NULL,
+	if ((rc = with_units(w, g, "matrix", 2, dMP, e->x, NULL,
 			     "parameter values of each member, in each "
 			     "parameter's config units (/parameters/units)",
 			     s_mp, &d)))
@@ -548,15 +552,15 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		goto finish;
 	}
 	H5Dclose(d);
-	if ((rc = with_units(w, g, "unit", 2, dMP, NULL, e->u, "1",
+	if ((rc = with_units(w, g, "unit", 2, dMP, e->u, "1",
 			     "the design's points in the unit cube, before "
 			     "the inverse CDFs",
 			     s_mp, NULL)) ||
-	    (rc = dset(w, g, "names", 1, &dP, NULL, names, w->str_vlen, s_p, &d)))
+	    (rc = dset(w, g, "names", 1, &dP, names, w->str_vlen, s_p, &d)))
 		goto finish;
 	rc = attr_str(w, d, "long_name", "parameter path");
 	H5Dclose(d);
-	if (rc || (rc = dset(w, g, "distributions", 1, &dP, NULL, dists,
+	if (rc || (rc = dset(w, g, "distributions", 1, &dP, dists,
 			     w->str_vlen, s_p, &d)))
 		goto finish;
 	rc = attr_str(w, d, "long_name", "distribution of the parameter");
@@ -598,12 +602,12 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 					v = p->mode;
 				tmp[j] = v;
 			}
-			if ((rc = with_units(w, g, fields[f], 1, &dP, NULL, tmp, NULL,
+			if ((rc = with_units(w, g, fields[f], 1, &dP, tmp, NULL,
 					     field_names[f], s_p, NULL)))
 				goto finish;
 		}
 	}
-	if ((rc = dset(w, g, "units", 1, &dP, NULL, punits, w->str_vlen, s_p, &d)))
+	if ((rc = dset(w, g, "units", 1, &dP, punits, w->str_vlen, s_p, &d)))
 		goto finish;
 	rc = attr_str(w, d, "long_name", "config units of the parameter");
 	H5Dclose(d);
@@ -620,7 +624,7 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		const struct dcg_study_metric *mt = &s->metrics[k];
 		for (size_t i = 0; i < M; i++)
 			tmp[i] = e->metrics[i * nm + k];
-		if ((rc = dset(w, g, mt->name, 1, &dM, NULL, tmp, H5T_NATIVE_DOUBLE,
+		if ((rc = dset(w, g, mt->name, 1, &dM, tmp, H5T_NATIVE_DOUBLE,
 			       s_m, &d)))
 			goto finish;
 		double yr = mt->time;
@@ -644,7 +648,7 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 		st[i] = (int8_t)e->status[i];
 		reasons[i] = e->reason[i];
 	}
-	if ((rc = dset(w, g, "status", 1, &dM, NULL, st, H5T_NATIVE_INT8, s_m, &d)))
+	if ((rc = dset(w, g, "status", 1, &dM, st, H5T_NATIVE_INT8, s_m, &d)))
 		goto finish;
 	{
 		/* CF flags: flag_values has the variable's type. */
@@ -671,11 +675,11 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 	H5Dclose(d);
 	if (rc)
 		goto finish;
-	if ((rc = dset(w, g, "reason", 1, &dM, NULL, reasons, w->str_vlen, s_m, &d)))
+	if ((rc = dset(w, g, "reason", 1, &dM, reasons, w->str_vlen, s_m, &d)))
 		goto finish;
 	rc = attr_str(w, d, "long_name", "why the member failed (empty when ok)");
 	H5Dclose(d);
-	if (rc || (rc = with_units(w, g, "wall_time_s", 1, &dM, NULL,
+	if (rc || (rc = with_units(w, g, "wall_time_s", 1, &dM,
 				   e->member_time_s, "s",
 				   "wall time of the member", s_m, NULL)))
 		goto finish;
@@ -690,9 +694,8 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 			const struct dcg_series_info *si =
 				dcg_series_info((enum dcg_series_id)s->series[k]);
 			hsize_t dims[3] = {M, e->T, e->width[k]};
-			hsize_t chunk[3] = {1, e->T, e->width[k] ? e->width[k] : 1};
 			const hid_t sc[3] = {w->d_member, w->d_time, w->d_width[si->dims]};
-			if ((rc = with_units(w, g, si->name, 3, dims, chunk, e->series[k],
+			if ((rc = with_units(w, g, si->name, 3, dims, e->series[k],
 					     si->units, si->long_name, sc, &d)))
 				goto finish;
 			rc = attr_str(w, d, "group", si->group);
@@ -716,13 +719,13 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 			dcg_series_info((enum dcg_series_id)s->series[k]);
 		hsize_t dims[3] = {DCG_STUDY_NQ, e->T, e->width[k]};
 		const hid_t sc[3] = {w->d_p, w->d_time, w->d_width[si->dims]};
-		if ((rc = with_units(w, g, si->name, 3, dims, NULL, a->series_q[k],
+		if ((rc = with_units(w, g, si->name, 3, dims, a->series_q[k],
 				     si->units, si->long_name, sc, NULL)))
 			goto finish;
 	}
 	hsize_t dmq[2] = {nm, DCG_STUDY_NQ};
 	const hid_t s_kq[2] = {w->d_metric, w->d_p};
-	if ((rc = with_units(w, g, "metrics", 2, dmq, NULL, a->metric_q, NULL,
+	if ((rc = with_units(w, g, "metrics", 2, dmq, a->metric_q, NULL,
 			     "quantiles of each metric over the members that "
 			     "have it, in the metric's units (/metrics/<name>)",
 			     s_kq, NULL)))
@@ -749,7 +752,7 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 				const double v[6] = {x->S1, x->S1_lo, x->S1_hi, x->ST, x->ST_lo, x->ST_hi};
 				tmp[i] = v[c];
 			}
-			if ((rc = with_units(w, g, f[c], 2, dnp, NULL, tmp, "1", fl[c],
+			if ((rc = with_units(w, g, f[c], 2, dnp, tmp, "1", fl[c],
 					     s_kp, NULL)))
 				goto finish;
 		}
@@ -784,7 +787,7 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 				const struct dcg_morris_index *x = &a->morris[i];
 				tmp[i] = c == 0 ? x->mu : c == 1 ? x->mu_star : x->sigma;
 			}
-			if ((rc = with_units(w, g, f[c], 2, dnp, NULL, tmp, NULL, fl[c],
+			if ((rc = with_units(w, g, f[c], 2, dnp, tmp, NULL, fl[c],
 					     s_kp, NULL)))
 				goto finish;
 		}
@@ -860,8 +863,14 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 	}
 	if ((rc = write_contents(w, s, e, a)))
 		goto finish;
-	close_scales(w);
 	const char *op = NULL;
+	if (dcg__h5_dims_write(&w->dims, -1, &op)) {
+		rc = op ? fail(w, op, "REFERENCE_LIST")
+			: dcg_error_set(w->err, DCG_ENOMEM,
+					"cannot write %s: out of memory", w->path);
+		goto finish;
+	}
+	close_scales(w);
 	if (dcg__h5_take_image(&w->file, ret_buf, ret_size, &op)) {
 		rc = op ? fail(w, op, NULL)
 			: dcg_error_set(w->err, DCG_ENOMEM,
@@ -869,6 +878,7 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 		goto finish;
 	}
 finish:
+	dcg__h5_dims_free(&w->dims);
 	close_scales(w);
 	if (w->file >= 0)
 		H5Fclose(w->file);

@@ -3,6 +3,7 @@
  * study HDF5 file read back. */
 #include <CUnit/Basic.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,14 +306,32 @@ static void test_h5_file(void)
 	CU_ASSERT_EQUAL(dims[0], e->M);
 	CU_ASSERT_EQUAL(dims[1], e->T);
 	CU_ASSERT_EQUAL(dims[2], 2);
+	/* Contiguous and unfiltered, as in a run file (outputs/h5.c). */
 	hid_t pl = H5Dget_create_plist(d);
-	hsize_t ch[3];
-	CU_ASSERT_EQUAL(H5Pget_layout(pl), H5D_CHUNKED);
-	H5Pget_chunk(pl, 3, ch);
-	CU_ASSERT_EQUAL(ch[0], 1);
-	CU_ASSERT(H5Pget_nfilters(pl) >= 1);
+	CU_ASSERT_EQUAL(H5Pget_layout(pl), H5D_CONTIGUOUS);
+	CU_ASSERT_EQUAL(H5Pget_nfilters(pl), 0);
 	H5Pclose(pl);
 	H5Sclose(sp);
+	/* Every axis has its scale, attached both ways (the writer attaches
+	 * them in bulk, outputs/h5_internal.h). */
+	const char *axes[3] = {"/member", "/time", "/regions"};
+	for (unsigned i = 0; i < 3; i++) {
+		hid_t sc = H5Dopen2(f, axes[i], H5P_DEFAULT);
+		CU_ASSERT(sc >= 0 && H5DSis_scale(sc) > 0);
+		CU_ASSERT(H5DSget_num_scales(d, i) == 1);
+		CU_ASSERT(H5DSis_attached(d, sc, i) > 0);
+		H5Dclose(sc);
+	}
+	static const char *const by_member[] = {
+		"/parameters/matrix", "/metrics/dc_twh_2030", "/members/status",
+		"/members/reason", "/members/wall_time_s"};
+	hid_t member = H5Dopen2(f, "/member", H5P_DEFAULT);
+	for (size_t k = 0; k < sizeof by_member / sizeof *by_member; k++) {
+		hid_t x = H5Dopen2(f, by_member[k], H5P_DEFAULT);
+		CU_ASSERT(x >= 0 && H5DSis_attached(x, member, 0) > 0);
+		H5Dclose(x);
+	}
+	H5Dclose(member);
 	H5Dclose(d);
 	double *m = malloc(e->M * sizeof *m), q[5 * 6];
 	CU_ASSERT_FATAL(m != NULL);

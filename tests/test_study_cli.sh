@@ -32,6 +32,15 @@ done
 check grep -q "Sobol indices of dc_twh_2030" "$tmp/china-saltelli.out"
 check grep -q "Morris measures of dc_twh_2030" "$tmp/china-morris.out"
 
+# --verbose (also with --quiet): one line of phase times on stderr, the
+# HDF5 write among them (bench/run reads it), and nothing on stdout.
+"$dcgrid" study ../inputs/studies/china-grid.cfg -o "$tmp/verbose.h5" -q -v \
+	>"$tmp/verbose.out" 2>"$tmp/verbose.err"
+check test $? -eq 0
+check test ! -s "$tmp/verbose.out"
+check grep -Eq '^dcgrid study: load [0-9.]+ s, members [0-9.]+ s, analysis [0-9.]+ s, HDF5 write [0-9.]+ s \([0-9.]+ % of [0-9.]+ s\)$' "$tmp/verbose.err"
+check test "$(wc -l <"$tmp/verbose.err")" -eq 1
+
 # An existing output is refused without --force (exit status 2).
 "$dcgrid" study ../inputs/studies/china-grid.cfg -o "$tmp/china-grid.h5" 2>"$tmp/exists.err"
 check test $? -eq 2
