@@ -325,7 +325,7 @@ static enum advance_result advance(struct solve_ctx *c, void *mem, double target
 		*status = CVode(mem, target, y, tret, CV_NORMAL);
 		return *status < 0 ? ADVANCE_CVODE_FAILED : ADVANCE_OK;
 	}
-	for (;;) {
+	for (size_t steps = 0;; steps++) {
 		sunrealtype tn;
 		long nst;
 		if ((*status = CVodeGetCurrentTime(mem, &tn)) ||
@@ -335,6 +335,15 @@ static enum advance_result advance(struct solve_ctx *c, void *mem, double target
 			*tret = target;
 			*status = CVodeGetDky(mem, target, 0, y);
 			return *status ? ADVANCE_CVODE_FAILED : ADVANCE_OK;
+		}
+		/* CV_NORMAL's limit on the steps of one call, with its
+		 * message (y already holds y(tn)). */
+		if (steps >= c->m->max_steps) {
+			*tret = tn;
+			*status = CV_TOO_MUCH_WORK;
+			snprintf(c->last_msg, sizeof c->last_msg,
+				 "CVode: At t = %g, mxstep steps taken before reaching tout.", tn);
+			return ADVANCE_CVODE_FAILED;
 		}
 		*status = CVode(mem, target, y, &tn, CV_ONE_STEP);
 		*tret = tn;
