@@ -68,11 +68,11 @@ static inline double dcg__corridor_flow(const struct dcg_model *m, size_t l,
 	return rating * (da * dcg__pos(x, DCG_SMOOTH_REL) - db * dcg__pos(-x, DCG_SMOOTH_REL));
 }
 
-/* Reserve margin after trade from the pre-trade adequacy and the net
- * import imp (GW). */
-static inline double dcg__margin(struct dcg__pretrade a, double imp)
+/* Reserve margin after trade from the peak demand, the firm capacity and
+ * the net import imp (GW). */
+static inline double dcg__margin(double peak, double firm, double imp)
 {
-	return a.peak > 0.0 ? (a.firm + imp - a.peak) / a.peak : 0.0;
+	return peak > 0.0 ? (firm + imp - peak) / peak : 0.0;
 }
 
 #endif

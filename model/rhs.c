@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dcgrid/model.h"
 #include "adequacy.h"
+#include "dcgrid/model.h"
 #include "model_internal.h"
 #include "smooth.h"
 
@@ -163,8 +163,7 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		}
 		for (size_t r = 0; r < R; r++) {
 			const struct dcg_region *rg = &m->regions[r];
-			struct dcg__pretrade a = {.peak = w->peak[r], .firm = w->firm[r], .mpre = w->mpre[r]};
-			w->rm[r] = dcg__margin(a, w->imp[r]);
+			w->rm[r] = dcg__margin(w->peak[r], w->firm[r], w->imp[r]);
 			w->gate[r] = gp->gate_enabled
 					     ? dcg__logistic((w->rm[r] -
 							      rg->reserve_min) /

@@ -89,7 +89,7 @@ double dcg_model_root_region(const struct dcg_model *m, const struct dcg_work *w
 		else
 			imp += dcg__corridor_flow(m, l, mpre_of(m, y, c->from), a.mpre, t);
 	}
-	return dcg__margin(a, imp) - rg->reserve_min;
+	return dcg__margin(a.peak, a.firm, imp) - rg->reserve_min;
 }
 
 /* Appends the states region q's pre-trade margin reads. */
