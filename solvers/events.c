@@ -101,11 +101,12 @@ struct dcg__events *dcg__events_new(const struct dcg_model *m, struct dcg_work *
 		size_t k = dcg_model_root_states(m, w, r, NULL);
 		most = k > most ? k : most;
 	}
-	ev->g = calloc(m->R, sizeof *ev->g);
-	ev->g_new = calloc(m->R, sizeof *ev->g_new);
-	ev->ybuf = calloc(m->layout.n, sizeof *ev->ybuf);
+	/* A finalized model has R >= 1; the + 1 keeps every size non-zero. */
+	ev->g = calloc(m->R + 1, sizeof *ev->g);
+	ev->g_new = calloc(m->R + 1, sizeof *ev->g_new);
+	ev->ybuf = calloc(m->layout.n + 1, sizeof *ev->ybuf);
 	ev->ix = calloc(most, sizeof *ev->ix);
-	ev->cross = calloc(m->R, sizeof *ev->cross);
+	ev->cross = calloc(m->R + 1, sizeof *ev->cross);
 	ev->yint = N_VNewEmpty(sctx);
 	if (!ev->g || !ev->g_new || !ev->ybuf || !ev->ix || !ev->cross || !ev->yint) {
 		dcg__events_free(ev);
