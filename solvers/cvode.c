@@ -564,8 +564,9 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 					   t1);
 			goto finish;
 		}
-		/* The quadratures at the time returned (CVodeGetQuad's
-		 * tret, which is CVODE's last step with CV_ONE_STEP). */
+		/* The quadratures at t by dense output, which is what
+		 * CVodeGetQuad gives after a CV_NORMAL return (after
+		 * CV_ONE_STEP it would give them at the last step's end). */
 		if (nq && CVodeGetQuadDky(mem, t, 0, q) < 0) {
 			rc = -1;
 			goto solver_failed;
