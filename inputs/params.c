@@ -87,9 +87,9 @@ static const struct dcg__param solver_params[] = {
 	 .doc = "maximum number of internal steps between output points"},
 	{.key = "events", .type = DCG__P_BOOL, .offset = MODEL(events),
 	 .dflt = DCG__D_NUMBER, .def = 1, .unit = "",
-	 .doc = "locate reserve-margin crossings by root-finding (its cost "
-		"grows with regions times crossings: switch off for models of "
-		"thousands of regions)"},
+	 .doc = "locate reserve-margin crossings (checked after every solver "
+		"step, each crossing located on its region alone: a few per cent "
+		"of the solve; off, the solution is the same, without events)"},
 };
 
 static const struct dcg__param datacenter_params[] = {

@@ -37,14 +37,21 @@ struct dcg_work {
 	 * scattered arrays cost more than the equations. */
 	double *sv, sched_t;
 	bool sched_valid;
-	/* Set by the event function: stop once reserve margins are known
-	 * (CVODE's root-finding evaluates the events many times per step). */
+	/* Set by the event function: stop once reserve margins are known. */
 	bool adequacy_only;
+	/* Corridors incident to each region, in increasing corridor order
+	 * (CSR: region r's are inc[inc_ptr[r]] .. inc[inc_ptr[r + 1] - 1]);
+	 * NULL without a grid. Built by dcg__roots_init for the region-local
+	 * event function. */
+	size_t *inc_ptr, *inc;
 };
 
 /* Evaluates everything but the dispatch at (t, y); fills ydot if non-NULL. */
 int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		    const double *y, double *ydot);
+
+/* Builds w->inc_ptr and w->inc (roots.c). Returns 0 or DCG_ENOMEM. */
+int dcg__roots_init(struct dcg_work *w);
 
 /* Energy dispatch of region r (needs dcg__model_eval first). */
 void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adequacy.h"
 #include "dcgrid/model.h"
 #include "model_internal.h"
 #include "smooth.h"
@@ -38,9 +39,6 @@ enum {
 	DCG_SV_LEAD = 3,        /* mix-weighted lead time (grid) */
 	DCG_SV_COUNT = 4,
 };
-
-/* Relative size of the smoothing band of pos() and smin(). */
-#define DCG_SMOOTH_REL 1e-3
 
 struct dcg_work *dcg_work_new(const struct dcg_model *m)
 {
@@ -89,7 +87,7 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	TAKE(emis, R);
 #undef TAKE
 	w->sv = calloc(R * (DCG_SV_COUNT + 2 * J) + 1, sizeof *w->sv);
-	if (!w->sv) {
+	if (!w->sv || dcg__roots_init(w)) {
 		dcg_work_free(w);
 		return NULL;
 	}
@@ -102,6 +100,8 @@ void dcg_work_free(struct dcg_work *w)
 		return;
 	free(w->mix); /* the first array is the start of the block */
 	free(w->sv);
+	free(w->inc_ptr);
+	free(w->inc);
 	free(w);
 }
 
@@ -151,23 +151,6 @@ static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
 	w->sched_valid = true;
 }
 
-/* Corridor flow of l (GW, positive from `from` to `to`). */
-static double corridor_flow(const struct dcg_model *m,
-			    const struct dcg_work *w, size_t l, double t)
-{
-	const struct dcg_corridor *c = &m->corridors[l];
-	double rating = dcg_schedule_eval(&c->rating_gw, t);
-	double x = tanh((w->mpre[c->from] - w->mpre[c->to]) /
-			m->grid.flow_scale);
-	double wg = m->grid.gate_width;
-	double da = dcg__logistic((w->mpre[c->from] -
-				   m->regions[c->from].reserve_min) / wg);
-	double db = dcg__logistic((w->mpre[c->to] -
-				   m->regions[c->to].reserve_min) / wg);
-	return rating * (da * dcg__pos(x, DCG_SMOOTH_REL) -
-			 db * dcg__pos(-x, DCG_SMOOTH_REL));
-}
-
 int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		    const double *y, double *ydot)
 {
@@ -200,12 +183,11 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 
 	/* Loads (GW) and their rates of change. */
 	for (size_t r = 0; r < R; r++) {
-		double it = 0.0, dit = 0.0;
+		double it = dcg__it_gw(m, y, r), dit = 0.0;
 		for (size_t k = 0; k < K; k++) {
 			const struct dcg_class *c = &m->classes[k];
 			double P = y[dcg_ix_P(l, r, k)];
 			double W = y[dcg_ix_W(l, r, k)];
-			it += W * c->utilisation / 1000.0;
 			double dW = P / c->build_time_yr * w->w_new[k] / 1000.0 -
 				    W / c->life_yr;
 			dit += dW * c->utilisation / 1000.0;
@@ -222,32 +204,24 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 	/* Grid adequacy before and after trade, gate and price. */
 	if (m->grid_enabled) {
 		for (size_t r = 0; r < R; r++) {
-			const struct dcg_region *rg = &m->regions[r];
-			double B = y[dcg_ix_B(l, r)];
-			double firm = 0.0;
-			for (size_t j = 0; j < J; j++)
-				firm += rg->capacity_credit[j] *
-					y[dcg_ix_G(l, r, j)];
-			w->peak[r] = rg->peak_factor * B +
-				     gp->dc_peak_factor * w->fac_gw[r];
-			w->firm[r] = firm;
-			w->mpre[r] = w->peak[r] > 0.0
-					     ? (firm - w->peak[r]) / w->peak[r]
-					     : 0.0;
+			struct dcg__pretrade a = dcg__pretrade(m, y, r, w->fac_gw[r]);
+			w->peak[r] = a.peak;
+			w->firm[r] = a.firm;
+			w->mpre[r] = a.mpre;
 			w->imp[r] = 0.0;
 		}
+		/* In corridor order: roots.c sums a region's imports in the
+		 * same order, for the same rounding. */
 		for (size_t c = 0; c < m->L; c++) {
-			double f = corridor_flow(m, w, c, t);
+			const struct dcg_corridor *cr = &m->corridors[c];
+			double f = dcg__corridor_flow(m, c, w->mpre[cr->from], w->mpre[cr->to], t);
 			w->flow[c] = f;
-			w->imp[m->corridors[c].from] -= f;
-			w->imp[m->corridors[c].to] += f;
+			w->imp[cr->from] -= f;
+			w->imp[cr->to] += f;
 		}
 		for (size_t r = 0; r < R; r++) {
 			const struct dcg_region *rg = &m->regions[r];
-			w->rm[r] = w->peak[r] > 0.0
-					   ? (w->firm[r] + w->imp[r] -
-					      w->peak[r]) / w->peak[r]
-					   : 0.0;
+			w->rm[r] = dcg__margin(w->peak[r], w->firm[r], w->imp[r]);
 			w->gate[r] = gp->gate_enabled
 					     ? dcg__logistic((w->rm[r] -
 							      rg->reserve_min) /
@@ -522,23 +496,5 @@ int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 		for (size_t j = 0; j < m->J; j++)
 			q[l->q_generation + j] = 8.76 * w->gen[r * m->J + j];
 	}
-	return 0;
-}
-
-size_t dcg_model_nroots(const struct dcg_model *m)
-{
-	return m->grid_enabled && m->events ? m->R : 0;
-}
-
-int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
-		    const double *y, double *g)
-{
-	w->adequacy_only = true;
-	int rc = dcg__model_eval(m, w, t, y, NULL);
-	w->adequacy_only = false;
-	if (rc)
-		return rc;
-	for (size_t r = 0; r < m->R; r++)
-		g[r] = w->rm[r] - m->regions[r].reserve_min;
 	return 0;
 }

@@ -12,6 +12,9 @@
 
 #include <math.h>
 
+/* Relative size of the smoothing band of pos() and smin() in the model. */
+#define DCG_SMOOTH_REL 1e-3
+
 static inline double dcg__pos(double x, double s)
 {
 	if (x <= 0.0)

@@ -4,8 +4,16 @@
  * there (CVodeSetStopTime), discrete changes are applied and it restarts
  * (CVodeReInit), so it never steps across a kink or a jump. Whole years are
  * reached without a restart and the quadratures there give the calendar-year
- * totals. Output times are t0 + i*step and t1. Reserve-margin crossings are
- * located by CVODE's root-finding.
+ * totals. Output times are t0 + i*step and t1.
+ *
+ * With reserve-margin events CVODE is driven one internal step at a time
+ * (CV_ONE_STEP) instead of to each output time (CV_NORMAL), so that every
+ * step can be checked for crossings (solvers/events.c, which locates them
+ * region by region instead of CVODE's root-finding over all regions). The
+ * steps are the same: the same stop times limit them, the same output time
+ * passed as tout sets the initial step after each (re)start, and outputs are
+ * interpolated with CVodeGetDky at the output time, as CV_NORMAL does. So a
+ * run's states and totals do not depend on whether events are on.
  */
 #include <cvodes/cvodes.h>
 #include <math.h>
@@ -17,6 +25,7 @@
 #include <time.h>
 
 #include "dcgrid/solver.h"
+#include "events.h"
 #include "linsol.h"
 #include "nvector_fast.h"
 
@@ -32,6 +41,11 @@ struct solve_ctx {
 	 * to the next interval (an O(h) error that grew with the tolerance). */
 	double t_end;
 	char last_msg[256]; /* CVODE's last message, instead of stderr */
+	/* Reserve-margin events (NULL when off), the result they go to and
+	 * the caller's options (for should_stop between steps). */
+	struct dcg__events *ev;
+	struct dcg_result *res;
+	const struct dcg_solve_opts *opts;
 };
 
 /* The time at which the model reads its schedules for solver time t. */
@@ -52,12 +66,6 @@ static int f_quad(sunrealtype t, N_Vector y, N_Vector qdot, void *data)
 	struct solve_ctx *c = data;
 	return dcg_model_quad(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y),
 			      N_VGetArrayPointer(qdot));
-}
-
-static int f_root(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
-{
-	struct solve_ctx *c = data;
-	return dcg_model_roots(c->m, c->w, model_time(c, t), N_VGetArrayPointer(y), g);
 }
 
 static void err_handler(int code, const char *module, const char *function,
@@ -138,8 +146,6 @@ static void add_stats(void *mem, struct dcg_solver_stats *st, bool has_ls)
 		st->nonlin_iters += v;
 	if (CVodeGetNumNonlinSolvConvFails(mem, &v) == CV_SUCCESS)
 		st->nonlin_conv_fails += v;
-	if (CVodeGetNumGEvals(mem, &v) == CV_SUCCESS)
-		st->root_evals += v;
 	if (has_ls) {
 		if (CVodeGetNumJacEvals(mem, &v) == CV_SUCCESS)
 			st->jac_evals += v;
@@ -213,20 +219,63 @@ static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
 	N_VDestroy(el);
 }
 
-static int add_event(struct dcg_result *res, size_t *cap, size_t region,
-		     enum dcg_event_kind kind, double t)
+static bool should_stop(const struct dcg_solve_opts *opts)
 {
-	if (res->n_events == *cap) {
-		size_t nc = *cap ? 2 * *cap : 16;
-		struct dcg_event *e = realloc(res->events, nc * sizeof *e);
-		if (!e)
-			return DCG_ENOMEM;
-		res->events = e;
-		*cap = nc;
+	return opts && opts->should_stop && opts->should_stop(opts->should_stop_ctx);
+}
+
+enum advance_result {
+	ADVANCE_OK,
+	ADVANCE_CVODE_FAILED,  /* *status: the CVODE flag */
+	ADVANCE_EVENTS_FAILED, /* *status: a dcg status */
+	ADVANCE_INTERRUPTED,   /* opts->should_stop asked to stop */
+};
+
+/* Advances the integration to target as CVode(CV_NORMAL) does, leaving
+ * y = y(target) and *tret = target (or the stop time, if that comes first
+ * and target is past it, which the caller never asks). Without events, that
+ * is one CV_NORMAL call. With events, it is CV_ONE_STEP calls with target as
+ * tout, each step's end (y = y(tn)) handed to the event locator, until the
+ * solver's time reaches target; then y(target) is interpolated, as CV_NORMAL
+ * does, which also interpolates when an earlier step already passed it. */
+static enum advance_result advance(struct solve_ctx *c, void *mem, double target,
+				   N_Vector y, double *tret, int *status)
+{
+	if (!c->ev) {
+		*status = CVode(mem, target, y, tret, CV_NORMAL);
+		return *status < 0 ? ADVANCE_CVODE_FAILED : ADVANCE_OK;
 	}
-	res->events[res->n_events++] =
-		(struct dcg_event){.region = region, .kind = kind, .time = t};
-	return 0;
+	for (size_t steps = 0;; steps++) {
+		sunrealtype tn;
+		long nst;
+		if ((*status = CVodeGetCurrentTime(mem, &tn)) ||
+		    (*status = CVodeGetNumSteps(mem, &nst)))
+			return ADVANCE_CVODE_FAILED;
+		if (nst > 0 && tn >= target) {
+			*tret = target;
+			*status = CVodeGetDky(mem, target, 0, y);
+			return *status ? ADVANCE_CVODE_FAILED : ADVANCE_OK;
+		}
+		/* CV_NORMAL's limit on the steps of one call, with its
+		 * message (y already holds y(tn)). */
+		if (steps >= c->m->max_steps) {
+			*tret = tn;
+			*status = CV_TOO_MUCH_WORK;
+			snprintf(c->last_msg, sizeof c->last_msg,
+				 "CVode: At t = %g, mxstep steps taken before reaching tout.", tn);
+			return ADVANCE_CVODE_FAILED;
+		}
+		*status = CVode(mem, target, y, &tn, CV_ONE_STEP);
+		*tret = tn;
+		if (*status < 0)
+			return ADVANCE_CVODE_FAILED;
+		*status = dcg__events_step(c->ev, mem, tn, model_time(c, tn),
+					   N_VGetArrayPointer(y), c->res);
+		if (*status)
+			return ADVANCE_EVENTS_FAILED;
+		if (should_stop(c->opts))
+			return ADVANCE_INTERRUPTED;
+	}
 }
 
 /* Stores output row i: state, quadratures and every derived series. */
@@ -260,8 +309,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	N_Vector y = NULL, q = NULL, abstol = NULL, qtol = NULL, cons = NULL;
 	void *mem = NULL;
 	double *bp = NULL, *qyear = NULL;
-	int *rootsfound = NULL;
-	size_t nbp = 0, ev_cap = 0, iout = 0, ibp = 0;
+	size_t nbp = 0, iout = 0, ibp = 0;
 	struct dcg_result *res = NULL;
 
 	/* Output times: t0 + i*step (a small tolerance keeps t1 from being
@@ -276,8 +324,9 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	c.w = dcg_work_new(m);
 	res = dcg_result_new(m, T, Y);
 	qyear = calloc((Y + 1) * (nq + 1), sizeof *qyear);
-	rootsfound = calloc(nroots + 1, sizeof *rootsfound);
-	if (!c.w || !res || !qyear || !rootsfound) {
+	c.res = res;
+	c.opts = opts;
+	if (!c.w || !res || !qyear) {
 		rc = dcg_error_set(err, DCG_ENOMEM,
 				   "out of memory for a result of %zu times x "
 				   "%zu states",
@@ -337,8 +386,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	    (flag = CVodeSetConstraints(mem, cons)) ||
 	    (nq && ((flag = CVodeQuadInit(mem, f_quad, q)) ||
 		    (flag = CVodeQuadSVtolerances(mem, m->rtol, qtol)) ||
-		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE)))) ||
-	    (nroots && (flag = CVodeRootInit(mem, (int)nroots, f_root)))) {
+		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE))))) {
 		char fb[64];
 		rc = dcg_error_set(err, DCG_ESOLVER, "setting up CVODES failed: %s (%s)",
 				   flag_name(flag, fb, sizeof fb), c.last_msg);
@@ -353,20 +401,12 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		 m->method == DCG_METHOD_ADAMS ? "ADAMS" : "BDF");
 
 	/* Regions already short of reserve at the start are an event too. */
-	if (nroots) {
-		double *g = calloc(nroots, sizeof *g);
-		if (!g) {
-			rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");
-			goto finish;
-		}
-		dcg_model_roots(m, c.w, t0, yv, g);
-		for (size_t r = 0; r < nroots; r++)
-			if (g[r] < 0.0 && add_event(res, &ev_cap, r, DCG_EVENT_BELOW, t0)) {
-				free(g);
-				rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");
-				goto finish;
-			}
-		free(g);
+	if (nroots && (!(c.ev = dcg__events_new(m, c.w, sctx)) ||
+		       dcg__events_start(c.ev, t0, yv, res))) {
+		rc = dcg_error_set(err, DCG_ENOMEM,
+				   "out of memory for the reserve-margin events of %zu regions",
+				   nroots);
+		goto finish;
 	}
 
 	if ((rc = record(m, c.w, res, iout++, t0, yv, qv)))
@@ -389,36 +429,35 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			goto solver_failed;
 		}
 		double tret = t;
-		flag = CVode(mem, target, y, &tret, CV_NORMAL);
-		if (flag < 0) {
-			t = tret;
-			rc = flag;
-			goto solver_failed;
-		}
-		if (nq && CVodeGetQuad(mem, &tret, q) < 0) {
-			rc = -1;
-			goto solver_failed;
-		}
+		int status = 0;
+		enum advance_result adv = advance(&c, mem, target, y, &tret, &status);
 		t = tret;
-		if (opts && opts->should_stop &&
-		    opts->should_stop(opts->should_stop_ctx)) {
+		if (adv == ADVANCE_CVODE_FAILED) {
+			rc = status;
+			goto solver_failed;
+		}
+		if (adv == ADVANCE_EVENTS_FAILED) {
+			if (status == DCG_ENOMEM) {
+				rc = dcg_error_set(err, DCG_ENOMEM, "out of memory for events");
+				goto finish;
+			}
+			snprintf(c.last_msg, sizeof c.last_msg,
+				 "CVodeGetDky failed locating a reserve-margin crossing");
+			rc = CV_BAD_T;
+			goto solver_failed;
+		}
+		if (adv == ADVANCE_INTERRUPTED || should_stop(opts)) {
 			rc = dcg_error_set(err, DCG_EINTERRUPTED,
 					   "interrupted at t = %.4f of %.2f", t,
 					   t1);
 			goto finish;
 		}
-		if (flag == CV_ROOT_RETURN) {
-			if (CVodeGetRootInfo(mem, rootsfound) == CV_SUCCESS)
-				for (size_t r = 0; r < nroots; r++)
-					if (rootsfound[r] &&
-					    add_event(res, &ev_cap, r,
-						      rootsfound[r] < 0 ? DCG_EVENT_BELOW
-									: DCG_EVENT_RECOVER,
-						      t)) {
-						rc = dcg_error_set(err, DCG_ENOMEM, "out of memory");
-						goto finish;
-					}
-			continue;
+		/* The quadratures at t by dense output, which is what
+		 * CVodeGetQuad gives after a CV_NORMAL return (after
+		 * CV_ONE_STEP it would give them at the last step's end). */
+		if (nq && CVodeGetQuadDky(mem, t, 0, q) < 0) {
+			rc = -1;
+			goto solver_failed;
 		}
 		if (fabs(t - tyear) <= 1e-9 * fmax(1.0, fabs(tyear)))
 			memcpy(&qyear[iyr++ * nq], qv, nq * sizeof *qv);
@@ -443,6 +482,13 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			}
 			dcg__linsol_restarted(&c.lin);
 			ibp++;
+			/* Crossings caused by the discrete changes, at the
+			 * breakpoint (the schedules read there now are the new
+			 * interval's). */
+			if (c.ev && dcg__events_restart(c.ev, tstop, yv, res)) {
+				rc = dcg_error_set(err, DCG_ENOMEM, "out of memory for events");
+				goto finish;
+			}
 		}
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout))) {
 			if ((rc = record(m, c.w, res, iout++, tout, yv, qv)))
@@ -453,6 +499,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 	}
 	add_stats(mem, &res->stats, true);
 	dcg__linsol_stats(&c.lin, &res->stats);
+	res->stats.root_evals = dcg__events_evals(c.ev);
 	res->t_reached = t1;
 
 	/* Calendar-year totals: differences of the quadratures at the year
@@ -481,6 +528,7 @@ solver_failed: {
 	culprit(m, &c, mem, sctx, t, yv, why, sizeof why);
 	add_stats(mem, &res->stats, true);
 	dcg__linsol_stats(&c.lin, &res->stats);
+	res->stats.root_evals = dcg__events_evals(c.ev);
 	res->stats.wall_time_s = now_s() - wall0;
 	res->complete = false;
 	res->t_reached = t;
@@ -509,6 +557,6 @@ finish:
 	dcg_work_free(c.w);
 	free(bp);
 	free(qyear);
-	free(rootsfound);
+	dcg__events_free(c.ev);
 	return rc;
 }

@@ -11,9 +11,11 @@
  */
 #include <CUnit/Basic.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcgrid/synth.h"
 #include "fixture.h"
 
 /* Sizes of the hand-evaluation buffers below. */
@@ -948,6 +950,276 @@ static void test_events(void)
 	dcg_model_free(f);
 }
 
+/* A synthetic scenario (dcg_synth_scenario, as `dcgrid synth`), loaded. */
+static struct dcg_model *synth_model(size_t regions, uint64_t seed, const char *set)
+{
+	char *text = NULL;
+	struct dcg_model *m = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL_FATAL(dcg_synth_scenario(regions, seed, &text, &err), 0);
+	const char *sets[] = {set};
+	int rc = dcg_config_load_string(text, "<synth>", sets, set ? 1 : 0, &m, &err);
+	if (rc)
+		printf("\n  %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	free(text);
+	return m;
+}
+
+/* Uniform in [0, 1), reproducible everywhere (xorshift64*). */
+static double uniform(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (double)((*s * 2685821657736338717ull) >> 11) * 0x1.0p-53;
+}
+
+/* The region-local event function is the whole model's, bit for bit, on
+ * random states (each state of the initial one scaled by 0.5 to 1.5, so
+ * that margins, flows and the smoothing bands take every regime), and it
+ * reads only the states dcg_model_root_states lists: with every other state
+ * NaN it still gives the same double. */
+static void test_root_region(void)
+{
+	struct dcg_model *m = synth_model(60, 7, NULL);
+	CU_ASSERT_FATAL(dcg_model_nroots(m) == m->R && m->L > m->R);
+	size_t n = m->layout.n, R = m->R;
+	struct dcg_work *w = dcg_work_new(m);
+	double *y0 = malloc(n * sizeof *y0), *y = malloc(n * sizeof *y);
+	double *ynan = malloc(n * sizeof *ynan), *g = malloc(R * sizeof *g);
+	size_t *ix = malloc(n * sizeof *ix);
+	CU_ASSERT_FATAL(w && y0 && y && ynan && g && ix);
+	CU_ASSERT_EQUAL_FATAL(dcg_model_initial(m, y0), 0);
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	size_t differ = 0, nan_differ = 0, below = 0, above = 0;
+	double times[] = {m->t0, 2026.37, 2027.0, m->t1};
+	for (int draw = 0; draw < 40; draw++) {
+		double t = times[draw % 4];
+		for (size_t i = 0; i < n; i++)
+			y[i] = y0[i] * (0.5 + uniform(&seed));
+		CU_ASSERT_EQUAL_FATAL(dcg_model_roots(m, w, t, y, g), 0);
+		for (size_t r = 0; r < R; r++) {
+			double gr = dcg_model_root_region(m, w, t, y, r);
+			differ += memcmp(&gr, &g[r], sizeof gr) != 0;
+			below += g[r] < 0.0;
+			above += g[r] >= 0.0;
+			if (r % 7 != (size_t)draw % 7)
+				continue;
+			size_t k = dcg_model_root_states(m, w, r, ix);
+			CU_ASSERT(k > m->K + m->J + 2 && k <= n);
+			for (size_t i = 0; i < n; i++)
+				ynan[i] = NAN;
+			for (size_t i = 0; i < k; i++)
+				ynan[ix[i]] = y[ix[i]];
+			double gn = dcg_model_root_region(m, w, t, ynan, r);
+			nan_differ += memcmp(&gn, &g[r], sizeof gn) != 0;
+		}
+	}
+	if (differ || nan_differ)
+		printf("\n  %zu local values differ, %zu read unlisted states", differ, nan_differ);
+	CU_ASSERT_EQUAL(differ, 0);
+	CU_ASSERT_EQUAL(nan_differ, 0);
+	/* Both sides of the minimum were exercised. */
+	CU_ASSERT(below > 100 && above > 100);
+	free(y0);
+	free(y);
+	free(ynan);
+	free(g);
+	free(ix);
+	dcg_work_free(w);
+	dcg_model_free(m);
+}
+
+/* Events come out in time order, and each region's alternate: below,
+ * recover, below, ... (a region starts with `below` only at t0 or when it
+ * starts above its minimum). */
+static void check_event_order(const struct dcg_model *m, const struct dcg_result *res)
+{
+	int *last = malloc(m->R * sizeof *last);
+	CU_ASSERT_FATAL(last != NULL);
+	for (size_t r = 0; r < m->R; r++)
+		last[r] = -1;
+	size_t bad_order = 0, bad_kind = 0;
+	for (size_t e = 0; e < res->n_events; e++) {
+		const struct dcg_event *ev = &res->events[e];
+		if (e > 0 && ev->time < res->events[e - 1].time)
+			bad_order++;
+		int want = last[ev->region] == DCG_EVENT_BELOW ? DCG_EVENT_RECOVER : DCG_EVENT_BELOW;
+		bad_kind += (int)ev->kind != want;
+		last[ev->region] = (int)ev->kind;
+	}
+	CU_ASSERT_EQUAL(bad_order, 0);
+	CU_ASSERT_EQUAL(bad_kind, 0);
+	free(last);
+}
+
+/* The events of `dcgrid synth --regions 50` (seed 1) as CVODE's
+ * root-finding located them before events were located region by region
+ * (2f28047, default tolerances): region, kind, time. */
+static const struct {
+	size_t region;
+	int kind;
+	double time;
+} synth50_events[] = {
+	{2, 0, 2024},
+	{7, 0, 2024},
+	{13, 0, 2024},
+	{16, 0, 2024},
+	{22, 0, 2024},
+	{25, 0, 2024},
+	{34, 0, 2024},
+	{39, 0, 2024},
+	{36, 0, 2024.1502288438128},
+	{29, 0, 2024.2169300704759},
+	{21, 0, 2024.7761732922252},
+	{9, 0, 2024.779739160557},
+	{18, 0, 2025.0840989727203},
+	{10, 0, 2025.1477575519318},
+	{41, 0, 2025.586560740647},
+	{42, 0, 2025.9247801824351},
+	{36, 1, 2026.5454802275733},
+	{39, 1, 2026.6066199188497},
+	{22, 1, 2027.1833282186371},
+	{29, 1, 2027.4911273414414},
+	{9, 1, 2028.3439436990891},
+	{18, 1, 2028.5373513945235},
+	{10, 1, 2028.6651192241513},
+	{16, 1, 2029.0692400993059},
+	{7, 1, 2029.4054377641135},
+	{34, 1, 2029.5565928531028},
+	{25, 1, 2030.1587500474413},
+	{42, 1, 2030.6844659825351},
+};
+
+/* The same events, same kinds, same order and the same times to 1e-8 yr;
+ * events on and off give the same solution, bit for bit (the stepping is
+ * CV_NORMAL's either way), through the two breakpoints of the scenario.
+ * The events above were recorded with the block preconditioner, the
+ * default then: without it the trajectory differs within the tolerance
+ * and event times by up to 7e-5 yr. */
+static void test_events_as_cvode_located(void)
+{
+	struct dcg_model *m = synth_model(50, 1, NULL), *off = synth_model(50, 1, "solver.events=false");
+	m->precond = off->precond = DCG_PREC_BLOCK;
+	struct dcg_result *res = solve_ok(m), *roff = solve_ok(off);
+	size_t ne = sizeof synth50_events / sizeof synth50_events[0];
+	CU_ASSERT_EQUAL(res->n_events, ne);
+	double worst = 0.0;
+	for (size_t e = 0; e < ne && e < res->n_events; e++) {
+		CU_ASSERT_EQUAL(res->events[e].region, synth50_events[e].region);
+		CU_ASSERT_EQUAL((int)res->events[e].kind, synth50_events[e].kind);
+		worst = fmax(worst, fabs(res->events[e].time - synth50_events[e].time));
+	}
+	if (worst > 1e-8)
+		printf("\n  event times differ by up to %g yr", worst);
+	CU_ASSERT(worst <= 1e-8);
+	check_event_order(m, res);
+	CU_ASSERT(res->stats.root_evals > 0);
+	CU_ASSERT_EQUAL(roff->n_events, 0);
+	CU_ASSERT_EQUAL(roff->stats.root_evals, 0);
+	CU_ASSERT(res->stats.restarts >= 2);
+	CU_ASSERT_EQUAL(res->stats.steps, roff->stats.steps);
+	CU_ASSERT_EQUAL_FATAL(res->T, roff->T);
+	CU_ASSERT(memcmp(res->y, roff->y, res->T * res->n * sizeof *res->y) == 0);
+	CU_ASSERT(memcmp(res->q, roff->q, res->T * res->nq * sizeof *res->q) == 0);
+	CU_ASSERT(memcmp(res->annual_unserved, roff->annual_unserved,
+			 res->Y * m->R * sizeof *res->annual_unserved) == 0);
+	dcg_result_free(res);
+	dcg_result_free(roff);
+	dcg_model_free(m);
+	dcg_model_free(off);
+}
+
+/* Like event_model but without breakpoints (constant growth), so that the
+ * output step changes nothing but the output times: region 0 falls below
+ * its minimum in 2025, region 1, below at t0, recovers in 2029. */
+static struct dcg_model *smooth_event_model(double step)
+{
+	struct dcg_model *m = fx_model(3, 1, 1, 1, 0);
+	m->t1 = 2030.0;
+	m->output_step_yr = step;
+	m->regions[0].capacity_gw[0] = 17.5;
+	fx_const(&m->regions[0].base_growth, 0.2);
+	m->regions[1].capacity_gw[0] = 14.4;
+	m->techs[0].lead_time_yr = 2.5;
+	finalize_ok(m);
+	return m;
+}
+
+/* At every event time the reserve margin is at the region's minimum: a
+ * second solve with the output step set so that an output falls on the
+ * event (the same steps: outputs are interpolated) reads the margin there. */
+static void test_events_on_the_minimum(void)
+{
+	struct dcg_model *m = smooth_event_model(1.0);
+	struct dcg_result *res = solve_ok(m);
+	check_event_order(m, res);
+	size_t checked = 0, kinds[2] = {0, 0};
+	for (size_t e = 0; e < res->n_events; e++) {
+		const struct dcg_event *ev = &res->events[e];
+		/* The first output target sets CVODE's initial step; from one
+		 * year on it is the year boundary whatever the step. */
+		if (ev->time < m->t0 + 1.0)
+			continue;
+		struct dcg_model *a = smooth_event_model(ev->time - m->t0);
+		struct dcg_result *ra = solve_ok(a);
+		CU_ASSERT_EQUAL(ra->stats.steps, res->stats.steps);
+		CU_ASSERT_FATAL(ra->T >= 2 && fabs(ra->time[1] - ev->time) <= 1e-12);
+		double g = ser(a, ra, DCG_SER_RESERVE_MARGIN, 1, ev->region) -
+			   m->regions[ev->region].reserve_min;
+		if (fabs(g) > 1e-9)
+			printf("\n  region %zu event at %.12f: RM - RMmin = %g", ev->region,
+			       ev->time, g);
+		CU_ASSERT(fabs(g) <= 1e-9);
+		/* The same events in the second solve. */
+		CU_ASSERT_EQUAL(ra->n_events, res->n_events);
+		for (size_t i = 0; i < res->n_events && i < ra->n_events; i++)
+			CU_ASSERT(fabs(ra->events[i].time - res->events[i].time) <= 1e-12);
+		checked++;
+		kinds[ev->kind]++;
+		dcg_result_free(ra);
+		dcg_model_free(a);
+	}
+	/* Both kinds were checked. */
+	CU_ASSERT(kinds[DCG_EVENT_BELOW] >= 1 && kinds[DCG_EVENT_RECOVER] >= 1);
+	CU_ASSERT(checked >= 2);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
+/* A corridor rating that steps to zero at 2027 takes the importer below
+ * its minimum at once: the crossing is recorded at the breakpoint (CVODE's
+ * root-finding, restarted there, used to lose it), and investment later
+ * brings the region back. */
+static void test_event_at_breakpoint(void)
+{
+	struct dcg_model *m = fx_model(2, 1, 1, 1, 1);
+	m->output_step_yr = 0.25;
+	m->regions[0].capacity_gw[0] = 25.0;
+	m->regions[1].capacity_gw[0] = 14.4;
+	fx_step(&m->corridors[0].rating_gw, 2024.0, 2.0, 2027.0, 0.0);
+	finalize_ok(m);
+	struct dcg_result *res = solve_ok(m);
+	check_event_order(m, res);
+	size_t at_bp = 0, r1 = 0;
+	for (size_t e = 0; e < res->n_events; e++) {
+		const struct dcg_event *ev = &res->events[e];
+		CU_ASSERT_EQUAL(ev->region, 1);
+		r1 += ev->region == 1;
+		at_bp += ev->region == 1 && ev->kind == DCG_EVENT_BELOW && ev->time == 2027.0;
+	}
+	CU_ASSERT_EQUAL(at_bp, 1);
+	CU_ASSERT(r1 >= 1 && res->events[0].time == 2027.0);
+	/* The outputs agree: above just before, below at the breakpoint (an
+	 * output there is recorded after the discrete changes). */
+	double rmin = m->regions[1].reserve_min;
+	CU_ASSERT(ser(m, res, DCG_SER_RESERVE_MARGIN, row_at(res, 2026.75), 1) > rmin);
+	CU_ASSERT(ser(m, res, DCG_SER_RESERVE_MARGIN, row_at(res, 2027.0), 1) < rmin);
+	dcg_result_free(res);
+	dcg_model_free(m);
+}
+
 /* ------------------------------------------------------------------ */
 /* 6. Grid quadratures against a fine trapezoid.                        */
 
@@ -1112,6 +1384,11 @@ int main(void)
 	CU_add_test(s, "price share off: shares follow weights", test_price_share_off);
 	CU_add_test(s, "all feedbacks off equals no grid", test_all_feedbacks_off_equals_no_grid);
 	CU_add_test(s, "reserve events against dense output", test_events);
+	CU_add_test(s, "region-local event function is the whole model's, bit for bit",
+		    test_root_region);
+	CU_add_test(s, "events as CVODE's root-finding located them", test_events_as_cvode_located);
+	CU_add_test(s, "reserve margin at the minimum at every event", test_events_on_the_minimum);
+	CU_add_test(s, "a crossing caused by a breakpoint is recorded there", test_event_at_breakpoint);
 	CU_add_test(s, "grid quadratures against a fine trapezoid", test_grid_quadratures);
 	CU_add_test(s, "dense, KLU and GMRES agree on a coupled ring",
 		    test_linear_solvers_coupled);

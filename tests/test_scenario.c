@@ -320,7 +320,7 @@ static void test_us_example(void)
 	CU_ASSERT(e24 > 176.0 && e24 < 230.0);
 	CU_ASSERT(e28 >= 325.0 && e28 <= 580.0);
 	CU_ASSERT(r->n_events >= 1);
-	/* solver.events = false skips the root-finding and nothing else. */
+	/* solver.events = false skips locating the events and nothing else. */
 	const char *off[] = {"solver.events=false"};
 	struct dcg_model *m2 = NULL;
 	struct dcg_result *r2 = NULL;

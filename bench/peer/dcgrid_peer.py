@@ -24,8 +24,9 @@ docs/model.md, so that bench/run compares dcgrid with it on equal work:
 * the same absolute tolerances per state; the same output times; the main
   datasets written with h5py under the same names.
 
-Not reproduced: reserve-margin events (CVODE root-finding; scipy would call
-R Python functions per step) and the non-negativity constraints (solve_ivp
+Not reproduced: reserve-margin events (dcgrid checks all regions after each
+step and locates each crossing on its region; scipy's events would call R
+Python functions per step) and the non-negativity constraints (solve_ivp
 has none). Both make the peer's work lighter, not heavier.
 
 Prints one JSON line of timings (load, setup, solve, write) to stdout.

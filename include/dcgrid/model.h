@@ -262,10 +262,24 @@ int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
 int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 		   const double *y, double *qdot);
 
-/* Event functions: per region RM[r] - RMmin[r] (grid only; R entries). */
+/* Event functions: per region RM[r] - RMmin[r] (grid only; R entries),
+ * all regions at once, O(R*(K+J)+L). */
 size_t dcg_model_nroots(const struct dcg_model *m);
 int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
 		    const double *y, double *g);
+
+/* The event function of region r alone, from the states listed by
+ * dcg_model_root_states (region r's and its corridor neighbours'), in
+ * O(degree*(K+J)): bit for bit dcg_model_roots' g[r]. For locating one
+ * region's crossing without evaluating the others. */
+double dcg_model_root_region(const struct dcg_model *m, const struct dcg_work *w,
+			     double t, const double *y, size_t r);
+
+/* Writes to ix (when not NULL) the indices of the states that
+ * dcg_model_root_region reads for region r, and returns how many there are
+ * (a neighbour joined by two corridors is listed twice). */
+size_t dcg_model_root_states(const struct dcg_model *m, const struct dcg_work *w,
+			     size_t r, size_t *ix);
 
 /* Derived series. */
 enum dcg_dims {

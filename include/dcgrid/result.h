@@ -16,7 +16,8 @@ enum dcg_event_kind {
 struct dcg_event {
 	size_t region;
 	enum dcg_event_kind kind;
-	double time;           /* decimal years, located by CVODE root-finding */
+	double time;           /* decimal years, located on CVODE's dense
+				  output (solvers/events.h) */
 };
 
 struct dcg_solver_stats {

@@ -13,7 +13,8 @@ struct dcg_solve_opts {
 	void (*progress)(double t, double t0, double t1, void *ctx);
 	void *progress_ctx;
 	/* Asked after every return of the integrator (each output time,
-	 * breakpoint and event); a non-zero answer stops the solve with
+	 * breakpoint and year boundary) and, with reserve-margin events,
+	 * after every internal step; a non-zero answer stops the solve with
 	 * DCG_EINTERRUPTED and no result. May be NULL. Must be safe to call
 	 * often: e.g. reading a volatile sig_atomic_t set by a signal
 	 * handler. */
