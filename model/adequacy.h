@@ -55,12 +55,12 @@ static inline struct dcg__pretrade dcg__pretrade(const struct dcg_model *m,
 }
 
 /* Flow of corridor l (GW, positive from its `from` to its `to` region) for
- * the pre-trade margins of its two ends. */
+ * the pre-trade margins of its two ends and its rating (GW) at the time. */
 static inline double dcg__corridor_flow(const struct dcg_model *m, size_t l,
-					double mpre_from, double mpre_to, double t)
+					double mpre_from, double mpre_to,
+					double rating)
 {
 	const struct dcg_corridor *c = &m->corridors[l];
-	double rating = dcg_schedule_eval(&c->rating_gw, t);
 	double x = tanh((mpre_from - mpre_to) / m->grid.flow_scale);
 	double wg = m->grid.gate_width;
 	double da = dcg__logistic((mpre_from - m->regions[c->from].reserve_min) / wg);

@@ -36,6 +36,8 @@ struct dcg_work {
 	 * at one t, and at thousands of regions reading the schedules' own
 	 * scattered arrays cost more than the equations. */
 	double *sv, sched_t;
+	unsigned char *sv_dyn; /* per region: which values vary in time */
+	double *rating;        /* per corridor: its rating at sched_t (GW) */
 	bool sched_valid;
 	/* Set by the event function: stop once reserve margins are known. */
 	bool adequacy_only;

@@ -87,7 +87,9 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	TAKE(emis, R);
 #undef TAKE
 	w->sv = calloc(R * (DCG_SV_COUNT + 2 * J) + 1, sizeof *w->sv);
-	if (!w->sv || dcg__roots_init(w)) {
+	w->sv_dyn = calloc(R + 1, 1);
+	w->rating = calloc(L + 1, sizeof *w->rating);
+	if (!w->sv || !w->sv_dyn || !w->rating || dcg__roots_init(w)) {
 		dcg_work_free(w);
 		return NULL;
 	}
@@ -100,6 +102,8 @@ void dcg_work_free(struct dcg_work *w)
 		return;
 	free(w->mix); /* the first array is the start of the block */
 	free(w->sv);
+	free(w->sv_dyn);
+	free(w->rating);
 	free(w->inc_ptr);
 	free(w->inc);
 	free(w);
@@ -120,33 +124,79 @@ static inline const double *region_sv(const struct dcg_model *m,
 	return &w->sv[r * (DCG_SV_COUNT + 2 * J)];
 }
 
-static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
-			     double t)
+/* Which of region r's cached values depend on time (schedules of more than
+ * one point); the others are computed once. */
+enum {
+	DYN_PUE = 1,
+	DYN_WEIGHT = 2,
+	DYN_BASE_GROWTH = 4,
+	DYN_MIX = 8,     /* any technology's mix share */
+	DYN_PLANNED = 16,
+};
+
+static void region_values(const struct dcg_model *m, double *v, size_t r,
+			  unsigned what, double t)
 {
-	if (w->sched_valid && w->sched_t == t)
-		return;
+	const struct dcg_region *rg = &m->regions[r];
 	size_t J = m->grid_enabled ? m->J : 0;
-	for (size_t r = 0; r < m->R; r++) {
-		const struct dcg_region *rg = &m->regions[r];
-		double *v = &w->sv[r * (DCG_SV_COUNT + 2 * J)];
+	if (what & DYN_PUE)
 		v[DCG_SV_PUE] = dcg_schedule_eval(&rg->pue_target, t);
+	if (what & DYN_WEIGHT)
 		v[DCG_SV_WEIGHT] = fmax(dcg_schedule_eval(&rg->policy_weight, t), 0.0);
-		if (!J)
-			continue;
+	if (!J)
+		return;
+	if (what & DYN_BASE_GROWTH)
 		v[DCG_SV_BASE_GROWTH] = dcg_schedule_eval(&rg->base_growth, t);
+	if (what & DYN_MIX) {
 		double mixsum = 0.0, hmix = 0.0;
 		for (size_t j = 0; j < J; j++) {
 			double mj = fmax(dcg_schedule_eval(&rg->mix[j], t), 0.0);
 			v[DCG_SV_COUNT + j] = mj;
 			mixsum += mj;
 			hmix += mj * m->techs[j].lead_time_yr;
-			v[DCG_SV_COUNT + J + j] =
-				fmax(dcg_schedule_eval(&rg->planned_gw_per_yr[j], t), 0.0);
 		}
 		for (size_t j = 0; j < J; j++)
 			v[DCG_SV_COUNT + j] = mixsum > 0.0 ? v[DCG_SV_COUNT + j] / mixsum : 0.0;
 		v[DCG_SV_LEAD] = mixsum > 0.0 ? hmix / mixsum : 0.0;
 	}
+	if (what & DYN_PLANNED)
+		for (size_t j = 0; j < J; j++)
+			v[DCG_SV_COUNT + J + j] =
+				fmax(dcg_schedule_eval(&rg->planned_gw_per_yr[j], t), 0.0);
+}
+
+/* The regions' and corridors' schedule values at t: computed in full the
+ * first time (and after dcg_work_invalidate), then only those that vary. */
+static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
+			     double t)
+{
+	if (w->sched_valid && w->sched_t == t)
+		return;
+	size_t J = m->grid_enabled ? m->J : 0, stride = DCG_SV_COUNT + 2 * J;
+	bool full = !w->sched_valid;
+	for (size_t r = 0; r < m->R; r++) {
+		if (full) {
+			const struct dcg_region *rg = &m->regions[r];
+			unsigned d = 0;
+			d |= rg->pue_target.n > 1 ? DYN_PUE : 0;
+			d |= rg->policy_weight.n > 1 ? DYN_WEIGHT : 0;
+			if (J) {
+				d |= rg->base_growth.n > 1 ? DYN_BASE_GROWTH : 0;
+				for (size_t j = 0; j < J; j++) {
+					d |= rg->mix[j].n > 1 ? DYN_MIX : 0;
+					d |= rg->planned_gw_per_yr[j].n > 1 ? DYN_PLANNED : 0;
+				}
+			}
+			w->sv_dyn[r] = (unsigned char)d;
+			region_values(m, &w->sv[r * stride], r, ~0u, t);
+		} else if (w->sv_dyn[r]) {
+			region_values(m, &w->sv[r * stride], r, w->sv_dyn[r], t);
+		}
+	}
+	if (J)
+		for (size_t l = 0; l < m->L; l++)
+			if (full || m->corridors[l].rating_gw.n > 1)
+				w->rating[l] = dcg_schedule_eval(&m->corridors[l].rating_gw, t);
 	w->sched_t = t;
 	w->sched_valid = true;
 }
@@ -214,7 +264,8 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		 * same order, for the same rounding. */
 		for (size_t c = 0; c < m->L; c++) {
 			const struct dcg_corridor *cr = &m->corridors[c];
-			double f = dcg__corridor_flow(m, c, w->mpre[cr->from], w->mpre[cr->to], t);
+			double f = dcg__corridor_flow(m, c, w->mpre[cr->from], w->mpre[cr->to],
+						      w->rating[c]);
 			w->flow[c] = f;
 			w->imp[cr->from] -= f;
 			w->imp[cr->to] += f;
@@ -477,7 +528,12 @@ int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
 int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 		   const double *y, double *qdot)
 {
+	/* The integrands need the loads and the trade (imports), which the
+	 * adequacy part of the evaluation gives; demand, orders and shares are
+	 * not needed (CVODES evaluates the quadratures once per step). */
+	w->adequacy_only = true;
 	int rc = dcg__model_eval(m, w, t, y, NULL);
+	w->adequacy_only = false;
 	if (rc)
 		return rc;
 	const struct dcg_layout *l = &m->layout;

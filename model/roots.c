@@ -85,9 +85,11 @@ double dcg_model_root_region(const struct dcg_model *m, const struct dcg_work *w
 		size_t l = w->inc[i];
 		const struct dcg_corridor *c = &m->corridors[l];
 		if (c->from == r)
-			imp -= dcg__corridor_flow(m, l, a.mpre, mpre_of(m, y, c->to), t);
+			imp -= dcg__corridor_flow(m, l, a.mpre, mpre_of(m, y, c->to),
+						   dcg_schedule_eval(&c->rating_gw, t));
 		else
-			imp += dcg__corridor_flow(m, l, mpre_of(m, y, c->from), a.mpre, t);
+			imp += dcg__corridor_flow(m, l, mpre_of(m, y, c->from), a.mpre,
+						   dcg_schedule_eval(&c->rating_gw, t));
 	}
 	return dcg__margin(a.peak, a.firm, imp) - rg->reserve_min;
 }
