@@ -115,6 +115,36 @@ void dcg_work_invalidate(struct dcg_work *w)
 		w->sched_valid = false;
 }
 
+static bool in_schedule(const struct dcg_schedule *s, const double *field)
+{
+	return s->n && ((field >= s->value && field < s->value + s->n) ||
+			(field >= s->year && field < s->year + s->n));
+}
+
+bool dcg_work_caches(const struct dcg_model *m, const double *field)
+{
+	size_t J = m->grid_enabled ? m->J : 0;
+	for (size_t r = 0; r < m->R; r++) {
+		const struct dcg_region *rg = &m->regions[r];
+		if (in_schedule(&rg->pue_target, field) ||
+		    in_schedule(&rg->policy_weight, field) ||
+		    (J && in_schedule(&rg->base_growth, field)))
+			return true;
+		for (size_t j = 0; j < J; j++)
+			if (in_schedule(&rg->mix[j], field) ||
+			    in_schedule(&rg->planned_gw_per_yr[j], field))
+				return true;
+	}
+	for (size_t l = 0; l < m->L; l++)
+		if (in_schedule(&m->corridors[l].rating_gw, field))
+			return true;
+	/* A technology's lead time enters the cached mix-weighted lead time. */
+	for (size_t j = 0; j < J; j++)
+		if (field == &m->techs[j].lead_time_yr)
+			return true;
+	return false;
+}
+
 /* Region r's cached schedule values: the DCG_SV_* entries, then the
  * technologies' normalised mix (J) and planned additions (J). */
 static inline const double *region_sv(const struct dcg_model *m,

@@ -77,6 +77,12 @@ static bool gmres_struggles(struct dcg__linsol *ls)
 	    CVodeGetNumNonlinSolvIters(ls->mem, &nl) != CV_SUCCESS ||
 	    CVodeGetNumLinConvFails(ls->mem, &lf) != CV_SUCCESS)
 		return false;
+	/* With sensitivities (staggered corrector) the linear iterations
+	 * include the sensitivity systems' Newton iterations' (CV_NO_SENS
+	 * otherwise, and nls stays 0). */
+	long nls = 0;
+	if (CVodeGetSensNumNonlinSolvIters(ls->mem, &nls) == CV_SUCCESS)
+		nl += nls;
 	long dli = li - ls->last_lin_iters, dnl = nl - ls->last_nl_iters;
 	bool fails = lf > ls->last_lin_fails;
 	if (!fails && dnl < DCG_PREC_AUTO_WINDOW)

@@ -80,6 +80,7 @@ struct sctx {
 	struct dcg_work *w;
 	size_t n, nq, np;
 	double **ptr;          /* np fields in m */
+	bool *cached;          /* np: the work area caches the field */
 	double *p;             /* np nominal values */
 	double *pbar;          /* np typical magnitudes */
 	double *rtyp;          /* n inverse typical state sizes (atol / abstol) */
@@ -99,11 +100,12 @@ static double model_time(const struct sctx *c, double t)
 }
 
 /* Sets parameter j's field in the private model. The work area caches
- * schedule values per t, so every change must reach it too. */
+ * schedule values per t, so a change of one of those must reach it too. */
 static void set_param(struct sctx *c, size_t j, double v)
 {
 	*c->ptr[j] = v;
-	dcg_work_invalidate(c->w);
+	if (c->cached[j])
+		dcg_work_invalidate(c->w);
 }
 
 /* CVodeReInit zeroes CVODES' counters: add them up before each restart.
@@ -423,10 +425,11 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 	c.m = dcg_model_clone(m0);
 	s = calloc(1, sizeof *s);
 	c.ptr = calloc(np, sizeof *c.ptr);
+	c.cached = calloc(np, sizeof *c.cached);
 	c.p = calloc(np, sizeof *c.p);
 	pbar = calloc(np, sizeof *pbar);
 	scale = calloc(np, sizeof *scale);
-	if (!c.m || !s || !c.ptr || !c.p || !pbar || !scale)
+	if (!c.m || !s || !c.ptr || !c.cached || !c.p || !pbar || !scale)
 		goto oom;
 	const struct dcg_model *m = c.m;
 	size_t n = m->layout.n, nq = m->layout.nq;
@@ -449,6 +452,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 				goto finish;
 			}
 		snprintf(s->path[j], sizeof s->path[j], "%s", paths[j]);
+		c.cached[j] = dcg_work_caches(c.m, c.ptr[j]);
 		c.p[j] = *c.ptr[j];
 		s->value[j] = c.p[j] * scale[j];
 		pbar[j] = fabs(c.p[j]) > 0.0 ? fabs(c.p[j]) : 1.0;
@@ -689,6 +693,7 @@ finish:
 	free(pbar);
 	free(scale);
 	free(c.ptr);
+	free(c.cached);
 	free(c.p);
 	free(c.yp);
 	free(c.rtyp);

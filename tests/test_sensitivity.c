@@ -371,6 +371,28 @@ static void test_param_paths(void)
 	expect_refused(m, "corridors.[0].rating_gw.year.[0]", "schedule years are not");
 	expect_refused(m, "solver.max_steps", "not a real-valued parameter");
 	expect_refused(m, "regions.[0].grid.capacity_gw.nuclear", "technology name");
+	/* Which fields the work area caches per t (and a sensitivity
+	 * parameter must invalidate): regional and corridor schedules and
+	 * the technologies' lead times, nothing else. */
+	static const struct {
+		const char *path;
+		bool cached;
+	} cache[] = {
+		{"corridors.[0].rating_gw.value.[1]", true},
+		{"regions.[1].pue_target", true},
+		{"regions.[0].policy_weight", true},
+		{"technologies.[0].lead_time_yr", true},
+		{"hardware.[1].life_yr", false},
+		{"grid.reserve_target", false},
+		{"regions.[1].grid.capacity_gw.hydro", false},
+		{"segments.[0].growth", false},
+	};
+	for (size_t i = 0; i < sizeof cache / sizeof cache[0]; i++) {
+		CU_ASSERT_EQUAL_FATAL(dcg_config_param_ptr(m, cache[i].path, &p, NULL, NULL), 0);
+		if (dcg_work_caches(m, p) != cache[i].cached)
+			printf("\n  %s: cached should be %d", cache[i].path, cache[i].cached);
+		CU_ASSERT_EQUAL(dcg_work_caches(m, p), cache[i].cached);
+	}
 	dcg_model_free(m);
 }
 

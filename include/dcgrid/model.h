@@ -249,6 +249,9 @@ int dcg_model_apply_jumps(const struct dcg_model *m, double t, double *y);
 struct dcg_work;
 struct dcg_work *dcg_work_new(const struct dcg_model *m);
 void dcg_work_invalidate(struct dcg_work *w);
+/* Whether field (a number inside m) is one of the values a work area
+ * caches, so that changing it in place needs dcg_work_invalidate. */
+bool dcg_work_caches(const struct dcg_model *m, const double *field);
 void dcg_work_free(struct dcg_work *w);
 
 /* The right-hand side: ydot = f(t, y). Allocates nothing, no I/O, O(R*(K+J)+L).
