@@ -331,7 +331,16 @@ static int write_group(struct sens_writer *w, const struct dcg_sensitivity *s)
 	    (sc = H5Screate(H5S_SCALAR)) < 0 ||
 	    (a = H5Acreate2(w->g, "method", w->str_vlen, sc, H5P_DEFAULT,
 			    H5P_DEFAULT)) < 0 ||
-	    H5Awrite(a, w->str_vlen, &method) < 0) {
+	    H5Awrite(a, w->str_vlen, &method) < 0 || H5Aclose(a) < 0 ||
+	    (a = H5Acreate2(w->g, "steps", H5T_STD_I64LE, sc, H5P_DEFAULT,
+			    H5P_DEFAULT)) < 0 ||
+	    H5Awrite(a, H5T_NATIVE_LONG, &s->steps) < 0 || H5Aclose(a) < 0 ||
+	    (a = H5Acreate2(w->g, "rhs_evals", H5T_STD_I64LE, sc, H5P_DEFAULT,
+			    H5P_DEFAULT)) < 0 ||
+	    H5Awrite(a, H5T_NATIVE_LONG, &s->rhs_evals) < 0 || H5Aclose(a) < 0 ||
+	    (a = H5Acreate2(w->g, "wall_time_s", H5T_IEEE_F64LE, sc, H5P_DEFAULT,
+			    H5P_DEFAULT)) < 0 ||
+	    H5Awrite(a, H5T_NATIVE_DOUBLE, &s->wall_time_s) < 0) {
 		rc = fail(w, "H5Awrite", "sensitivity attributes");
 		goto finish;
 	}
