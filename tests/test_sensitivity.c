@@ -284,7 +284,7 @@ static void test_synthetic_against_finite_differences(void)
 		/* Regional schedules, which the work area caches per t: a
 		 * perturbed value must not be read from the cache. */
 		"regions.[1].pue_target.value.[0]",
-		"regions.[3].policy_weight.value.[1]",
+		"regions.[1].policy_weight.value.[0]",
 	};
 	const size_t np = sizeof paths / sizeof paths[0];
 	struct dcg_model *loose = synth(6, 1e-6), *tight = synth(6, 1e-9);
