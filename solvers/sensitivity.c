@@ -153,41 +153,57 @@ static double perturbed_state(const struct sctx *c, size_t j, const double *y,
 	return h;
 }
 
-/* Sensitivity right-hand sides (CVSensRhsFn): f at (y + δ_j s_j;
- * p + δ_j e_j), differenced with f(y; p) (one-sided) or with f at
- * (y - δ_j s_j; p - δ_j e_j) (centred). */
+/* The model's right-hand side or quadrature integrands (same signature). */
+typedef int (*model_fn)(const struct dcg_model *m, struct dcg_work *w,
+			double t, const double *y, double *out);
+
+/* out = the derivative of F (width entries) along (s_j, e_j): F at
+ * (y + δ s_j; p + δ e_j) differenced with base = F(y; p) (one-sided) or
+ * with F at (y - δ s_j; p - δ e_j) (centred; scratch holds it). */
+static int directional(struct sctx *c, model_fn F, size_t j, double tm,
+		       const double *yv, const double *sj, const double *base,
+		       double *out, double *scratch, size_t width)
+{
+	double h = perturbed_state(c, j, yv, sj, 1.0);
+	set_param(c, j, c->p[j] + h);
+	int rc = F(c->m, c->w, tm, c->yp, out);
+	set_param(c, j, c->p[j]);
+	c->sens_evals++;
+	if (rc)
+		return rc;
+	if (c->centred) {
+		perturbed_state(c, j, yv, sj, -1.0);
+		set_param(c, j, c->p[j] - h);
+		rc = F(c->m, c->w, tm, c->yp, scratch);
+		set_param(c, j, c->p[j]);
+		c->sens_evals++;
+		if (rc)
+			return rc;
+		for (size_t a = 0; a < width; a++)
+			out[a] = (out[a] - scratch[a]) / (2.0 * h);
+	} else {
+		for (size_t a = 0; a < width; a++)
+			out[a] = (out[a] - base[a]) / h;
+	}
+	return 0;
+}
+
+/* Sensitivity right-hand sides (CVSensRhsFn): the directional derivatives
+ * of f. */
 static int f_sens(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
 		  N_Vector *yS, N_Vector *ySdot, void *data, N_Vector tmp1,
 		  N_Vector tmp2)
 {
 	struct sctx *c = data;
-	const double *yv = N_VGetArrayPointer(y), *fy = N_VGetArrayPointer(ydot);
-	double *fm = N_VGetArrayPointer(tmp1), tm = model_time(c, t);
+	double tm = model_time(c, t);
 	(void)tmp2;
 	for (int j = 0; j < Ns; j++) {
-		const double *sj = N_VGetArrayPointer(yS[j]);
-		double *out = N_VGetArrayPointer(ySdot[j]);
-		double h = perturbed_state(c, (size_t)j, yv, sj, 1.0);
-		set_param(c, (size_t)j, c->p[j] + h);
-		int rc = dcg_model_rhs(c->m, c->w, tm, c->yp, out);
-		set_param(c, (size_t)j, c->p[j]);
-		c->sens_evals++;
+		int rc = directional(c, dcg_model_rhs, (size_t)j, tm, N_VGetArrayPointer(y),
+				     N_VGetArrayPointer(yS[j]), N_VGetArrayPointer(ydot),
+				     N_VGetArrayPointer(ySdot[j]), N_VGetArrayPointer(tmp1),
+				     c->n);
 		if (rc)
 			return rc;
-		if (c->centred) {
-			perturbed_state(c, (size_t)j, yv, sj, -1.0);
-			set_param(c, (size_t)j, c->p[j] - h);
-			rc = dcg_model_rhs(c->m, c->w, tm, c->yp, fm);
-			set_param(c, (size_t)j, c->p[j]);
-			c->sens_evals++;
-			if (rc)
-				return rc;
-			for (size_t a = 0; a < c->n; a++)
-				out[a] = (out[a] - fm[a]) / (2.0 * h);
-		} else {
-			for (size_t a = 0; a < c->n; a++)
-				out[a] = (out[a] - fy[a]) / h;
-		}
 	}
 	return 0;
 }
@@ -201,33 +217,15 @@ static int f_quad_sens(int Ns, sunrealtype t, N_Vector y, N_Vector *yS,
 		       N_Vector tmp, N_Vector tmpQ)
 {
 	struct sctx *c = data;
-	const double *yv = N_VGetArrayPointer(y), *gy = N_VGetArrayPointer(yQdot);
-	double *gm = N_VGetArrayPointer(tmpQ), tm = model_time(c, t);
+	double tm = model_time(c, t);
 	(void)tmp;
 	for (int j = 0; j < Ns; j++) {
-		const double *sj = N_VGetArrayPointer(yS[j]);
-		double *out = N_VGetArrayPointer(yQSdot[j]);
-		double h = perturbed_state(c, (size_t)j, yv, sj, 1.0);
-		set_param(c, (size_t)j, c->p[j] + h);
-		int rc = dcg_model_quad(c->m, c->w, tm, c->yp, out);
-		set_param(c, (size_t)j, c->p[j]);
-		c->sens_evals++;
+		int rc = directional(c, dcg_model_quad, (size_t)j, tm, N_VGetArrayPointer(y),
+				     N_VGetArrayPointer(yS[j]), N_VGetArrayPointer(yQdot),
+				     N_VGetArrayPointer(yQSdot[j]), N_VGetArrayPointer(tmpQ),
+				     c->nq);
 		if (rc)
 			return rc;
-		if (c->centred) {
-			perturbed_state(c, (size_t)j, yv, sj, -1.0);
-			set_param(c, (size_t)j, c->p[j] - h);
-			rc = dcg_model_quad(c->m, c->w, tm, c->yp, gm);
-			set_param(c, (size_t)j, c->p[j]);
-			c->sens_evals++;
-			if (rc)
-				return rc;
-			for (size_t a = 0; a < c->nq; a++)
-				out[a] = (out[a] - gm[a]) / (2.0 * h);
-		} else {
-			for (size_t a = 0; a < c->nq; a++)
-				out[a] = (out[a] - gy[a]) / h;
-		}
 	}
 	return 0;
 }
