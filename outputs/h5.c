@@ -1462,6 +1462,32 @@ static struct dcg__h5_scale_refs *scale_refs(struct dcg__h5_dims *d,
 	return s;
 }
 
+/* Writes attribute `name` of obj: n elements of `type` (the caller's) from
+ * buf. On failure *ret_op names the HDF5 call. */
+static int put_list_attr(hid_t obj, const char *name, hid_t type, hsize_t n,
+			 const void *buf, const char **ret_op)
+{
+	hid_t space = -1, attr = -1;
+	int rc = -1;
+	*ret_op = "H5Acreate2";
+	if ((space = H5Screate_simple(1, &n, NULL)) < 0 ||
+	    (attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT,
+			       H5P_DEFAULT)) < 0)
+		goto finish;
+	*ret_op = "H5Awrite";
+	if (H5Awrite(attr, type, buf) < 0)
+		goto finish;
+	*ret_op = "H5Aclose";
+	rc = H5Aclose(attr) < 0 ? -1 : 0;
+	attr = -1;
+finish:
+	if (attr >= 0)
+		H5Aclose(attr);
+	if (space >= 0)
+		H5Sclose(space);
+	return rc;
+}
+
 int dcg__h5_dims_attach(struct dcg__h5_dims *d, hid_t ds, int rank,
 			const hid_t *scales, const char **ret_op)
 {
@@ -1469,7 +1495,7 @@ int dcg__h5_dims_attach(struct dcg__h5_dims *d, hid_t ds, int rank,
 	/* Copies: registering a scale may move d->s. */
 	hobj_ref_t refs[H5S_MAX_RANK];
 	hobj_ref_t self;
-	hid_t type = -1, space = -1, attr = -1;
+	hid_t type = -1;
 	int rc = -1, any = 0;
 	if (rank < 1 || rank > H5S_MAX_RANK) {
 		*ret_op = "H5DSattach_scale";
@@ -1506,26 +1532,11 @@ int dcg__h5_dims_attach(struct dcg__h5_dims *d, hid_t ds, int rank,
 	}
 	if (!any)
 		return 0;
-	hsize_t dims[1] = {(hsize_t)rank};
-	*ret_op = "H5Acreate2";
-	if ((type = H5Tvlen_create(H5T_STD_REF_OBJ)) < 0 ||
-	    (space = H5Screate_simple(1, dims, NULL)) < 0 ||
-	    (attr = H5Acreate2(ds, DIMENSION_LIST, type, space, H5P_DEFAULT,
-			       H5P_DEFAULT)) < 0)
-		goto finish;
-	*ret_op = "H5Awrite";
-	if (H5Awrite(attr, type, buf) < 0)
-		goto finish;
-	*ret_op = "H5Aclose";
-	rc = H5Aclose(attr) < 0 ? -1 : 0;
-	attr = -1;
-finish:
-	if (attr >= 0)
-		H5Aclose(attr);
-	if (space >= 0)
-		H5Sclose(space);
-	if (type >= 0)
-		H5Tclose(type);
+	*ret_op = "H5Tvlen_create";
+	if ((type = H5Tvlen_create(H5T_STD_REF_OBJ)) < 0)
+		return -1;
+	rc = put_list_attr(ds, DIMENSION_LIST, type, (hsize_t)rank, buf, ret_op);
+	H5Tclose(type);
 	return rc;
 }
 
@@ -1544,30 +1555,16 @@ static void forget_scale(struct dcg__h5_dims *d, size_t i)
 static int write_reflist(const struct dcg__h5_scale_refs *s,
 			 const char **ret_op)
 {
-	hid_t type = -1, space = -1, attr = -1;
+	hid_t type = -1;
 	int rc = -1;
-	hsize_t dims[1] = {s->n};
-	*ret_op = "H5Acreate2";
-	if ((type = H5Tcreate(H5T_COMPOUND, sizeof(struct dcg__h5_dim_ref))) < 0 ||
+	*ret_op = "H5Tcreate";
+	if ((type = H5Tcreate(H5T_COMPOUND, sizeof(struct dcg__h5_dim_ref))) >= 0 &&
 	    H5Tinsert(type, "dataset", offsetof(struct dcg__h5_dim_ref, ref),
-		      H5T_STD_REF_OBJ) < 0 ||
+		      H5T_STD_REF_OBJ) >= 0 &&
 	    H5Tinsert(type, "dimension", offsetof(struct dcg__h5_dim_ref, dim),
-		      H5T_NATIVE_INT) < 0 ||
-	    (space = H5Screate_simple(1, dims, NULL)) < 0 ||
-	    (attr = H5Acreate2(s->scale, REFERENCE_LIST, type, space,
-			       H5P_DEFAULT, H5P_DEFAULT)) < 0)
-		goto finish;
-	*ret_op = "H5Awrite";
-	if (H5Awrite(attr, type, s->list) < 0)
-		goto finish;
-	*ret_op = "H5Aclose";
-	rc = H5Aclose(attr) < 0 ? -1 : 0;
-	attr = -1;
-finish:
-	if (attr >= 0)
-		H5Aclose(attr);
-	if (space >= 0)
-		H5Sclose(space);
+		      H5T_NATIVE_INT) >= 0)
+		rc = put_list_attr(s->scale, REFERENCE_LIST, type, s->n, s->list,
+				   ret_op);
 	if (type >= 0)
 		H5Tclose(type);
 	return rc;
