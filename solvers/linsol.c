@@ -29,6 +29,18 @@ static double model_time(const struct dcg__linsol *ls, double t)
 	return t >= t_end ? nextafter(t_end, -INFINITY) : t;
 }
 
+/* A new coloured-difference Jacobian at (t, y), fy = f(t, y). */
+static int eval_jac(struct dcg__linsol *ls, sunrealtype t, N_Vector y, N_Vector fy)
+{
+	int rc = dcg__jac_eval(ls->jac, ls->w, model_time(ls, t), N_VGetArrayPointer(y),
+			       N_VGetArrayPointer(fy));
+	if (rc)
+		return rc;
+	ls->jac_valid = true;
+	ls->njac++;
+	return 0;
+}
+
 /* Sparse Jacobian for KLU. CVODE zeroes the matrix (pattern included)
  * before each call, so the pattern is written every time. */
 static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
@@ -41,12 +53,9 @@ static int f_jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
 	if (ls->reuse_once && ls->jac_valid) {
 		ls->reuse_once = false;
 	} else {
-		int rc = dcg__jac_eval(ls->jac, ls->w, model_time(ls, t),
-				       N_VGetArrayPointer(y), N_VGetArrayPointer(fy));
+		int rc = eval_jac(ls, t, y, fy);
 		if (rc)
 			return rc;
-		ls->jac_valid = true;
-		ls->njac++;
 	}
 	dcg__jac_csc(ls->jac, SUNSparseMatrix_IndexPointers(J),
 		     SUNSparseMatrix_IndexValues(J), SUNSparseMatrix_Data(J));
@@ -107,12 +116,9 @@ static int f_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
 	if (!ls->jac && !(ls->jac = new_jac(ls)))
 		return -1;
 	if (!ls->jac_valid || (!jok && !ls->reuse_once)) {
-		int rc = dcg__jac_eval(ls->jac, ls->w, model_time(ls, t),
-				       N_VGetArrayPointer(y), N_VGetArrayPointer(fy));
+		int rc = eval_jac(ls, t, y, fy);
 		if (rc)
 			return rc;
-		ls->jac_valid = true;
-		ls->njac++;
 		*jcur = SUNTRUE;
 	}
 	ls->reuse_once = false;
