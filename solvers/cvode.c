@@ -26,6 +26,7 @@
 
 #include "dcgrid/solver.h"
 #include "events.h"
+#include "tolerances.h"
 #include "linsol.h"
 #include "nvector_fast.h"
 
@@ -91,28 +92,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Absolute tolerances: atol times the typical size of each state, taken as
- * the largest initial value of the same kind over all regions, so that a
- * region that starts empty still gets a meaningful tolerance. */
-static void abs_tolerances(const struct dcg_model *m, const double *y0,
-			   double *abstol)
-{
-	const struct dcg_layout *l = &m->layout;
-	size_t rs = l->region_size;
-	for (size_t o = 0; o < rs; o++) {
-		double big = 0.0;
-		for (size_t r = 0; r < m->R; r++)
-			big = fmax(big, fabs(y0[r * rs + o]));
-		if (o == l->off_pue || o == l->off_share)
-			big = fmax(big, 1.0);
-		for (size_t r = 0; r < m->R; r++)
-			abstol[r * rs + o] =
-				m->atol * fmax(fmax(fabs(y0[r * rs + o]), big * 1e-3), 1e-9);
-	}
-	for (size_t i = l->nat; i < l->n; i++)
-		abstol[i] = m->atol * fmax(fabs(y0[i]), 1.0);
 }
 
 static void quad_tolerances(const struct dcg_model *m, const double *y0,
@@ -358,7 +337,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 		goto finish;
 	}
 	N_VConst(0.0, q);
-	abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
+	dcg__abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
 	quad_tolerances(m, yv, N_VGetArrayPointer(qtol));
 	dcg_model_constraints(m, N_VGetArrayPointer(cons));
 	{

@@ -58,6 +58,7 @@
 #include "dcgrid/sensitivity.h"
 #include "linsol.h"
 #include "nvector_fast.h"
+#include "tolerances.h"
 
 /* Relative step of the directional differences of the algebraic maps
  * (jumps, derived series): central differences have error O(h^2), round-off
@@ -295,26 +296,6 @@ void dcg_sensitivity_free(struct dcg_sensitivity *s)
 	free(s);
 }
 
-/* As solvers/cvode.c: atol times the typical size of each state. */
-static void abs_tolerances(const struct dcg_model *m, const double *y0,
-			   double *abstol)
-{
-	const struct dcg_layout *l = &m->layout;
-	size_t rs = l->region_size;
-	for (size_t o = 0; o < rs; o++) {
-		double big = 0.0;
-		for (size_t r = 0; r < m->R; r++)
-			big = fmax(big, fabs(y0[r * rs + o]));
-		if (o == l->off_pue || o == l->off_share)
-			big = fmax(big, 1.0);
-		for (size_t r = 0; r < m->R; r++)
-			abstol[r * rs + o] =
-				m->atol * fmax(fmax(fabs(y0[r * rs + o]), big * 1e-3), 1e-9);
-	}
-	for (size_t i = l->nat; i < l->n; i++)
-		abstol[i] = m->atol * fmax(fabs(y0[i]), 1.0);
-}
-
 /* Series rows at (t, y, q) into rows[k] (width[k] each). */
 static int derive_rows(struct sctx *c, const struct dcg_sensitivity *s,
 		       double t, const double *y, const double *q,
@@ -530,7 +511,7 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 	if (dcg_model_initial(m, yv))
 		goto oom;
 	N_VConst(0.0, q);
-	abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
+	dcg__abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
 	for (size_t a = 0; a < n; a++)
 		c.rtyp[a] = m->atol / N_VGetArrayPointer(abstol)[a];
 	dcg_model_constraints(m, N_VGetArrayPointer(cons));

@@ -1,0 +1,26 @@
+/* Absolute tolerances of the states (tolerances.h). */
+#include <math.h>
+
+#include "tolerances.h"
+
+/* Absolute tolerances: atol times the typical size of each state, taken as
+ * the largest initial value of the same kind over all regions, so that a
+ * region that starts empty still gets a meaningful tolerance. */
+void dcg__abs_tolerances(const struct dcg_model *m, const double *y0,
+			 double *abstol)
+{
+	const struct dcg_layout *l = &m->layout;
+	size_t rs = l->region_size;
+	for (size_t o = 0; o < rs; o++) {
+		double big = 0.0;
+		for (size_t r = 0; r < m->R; r++)
+			big = fmax(big, fabs(y0[r * rs + o]));
+		if (o == l->off_pue || o == l->off_share)
+			big = fmax(big, 1.0);
+		for (size_t r = 0; r < m->R; r++)
+			abstol[r * rs + o] =
+				m->atol * fmax(fmax(fabs(y0[r * rs + o]), big * 1e-3), 1e-9);
+	}
+	for (size_t i = l->nat; i < l->n; i++)
+		abstol[i] = m->atol * fmax(fabs(y0[i]), 1.0);
+}
