@@ -51,6 +51,9 @@ struct dcg__sets {
 };
 
 int dcg__sets_add(struct dcg__sets *s, const char *kv);
+/* The --set KV option of command cmd: -1 once added, else the exit status
+ * after reporting a value without '=' or running out of memory. */
+int dcg__sets_option(struct dcg__sets *s, const char *cmd, const char *kv);
 void dcg__sets_free(struct dcg__sets *s);
 
 /* Loads a scenario: path NULL gives the built-in scenario, "-" reads

@@ -78,12 +78,7 @@ int dcg__cmd_check(int argc, char **argv)
 	       (c = getopt_long(argc, argv, ":s:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (!strchr(optarg, '='))
-				exit_status = dcg__usage_error(
-					"check", "--set '%s': expected KEY=VALUE",
-					optarg);
-			else if (dcg__sets_add(&sets, optarg) < 0)
-				exit_status = dcg__report(DCG_ENOMEM, NULL);
+			exit_status = dcg__sets_option(&sets, "check", optarg);
 			break;
 		case 'h':
 			dcg__help_check(stdout);

@@ -294,12 +294,7 @@ int dcg__cmd_dump_json(int argc, char **argv)
 		case 'j':
 			break;
 		case 's':
-			if (!strchr(optarg, '='))
-				exit_status = dcg__usage_error(
-					"config", "--set '%s': expected KEY=VALUE",
-					optarg);
-			else if (dcg__sets_add(&sets, optarg) < 0)
-				exit_status = dcg__report(DCG_ENOMEM, NULL);
+			exit_status = dcg__sets_option(&sets, "config", optarg);
 			break;
 		case 'h':
 			dcg__help_dump_json(stdout);

@@ -50,16 +50,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 							"--output needs a file name");
 			a->output = optarg;
 			break;
-		case 's':
-			if (!strchr(optarg, '='))
-				return dcg__usage_error(
-					"run", "--set '%s': expected KEY=VALUE",
-					optarg);
-			if (dcg__sets_add(&a->sets, optarg) < 0) {
-				fputs("dcgrid: out of memory\n", stderr);
-				return DCG_EXIT_FAILURE;
-			}
+		case 's': {
+			int st = dcg__sets_option(&a->sets, "run", optarg);
+			if (st >= 0)
+				return st;
 			break;
+		}
 		case 'f':
 			a->force = true;
 			break;

@@ -22,6 +22,15 @@ int dcg__sets_add(struct dcg__sets *s, const char *kv)
 	return DCG_OK;
 }
 
+int dcg__sets_option(struct dcg__sets *s, const char *cmd, const char *kv)
+{
+	if (!strchr(kv, '='))
+		return dcg__usage_error(cmd, "--set '%s': expected KEY=VALUE", kv);
+	if (dcg__sets_add(s, kv) < 0)
+		return dcg__report(DCG_ENOMEM, NULL);
+	return -1;
+}
+
 void dcg__sets_free(struct dcg__sets *s)
 {
 	if (!s)
