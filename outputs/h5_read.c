@@ -286,6 +286,19 @@ finish:
 	return rc;
 }
 
+/* Opens attribute name of object obj into *ret_a, or names what is
+ * missing. */
+static int open_attr(struct dcg_h5_file *f, const char *obj, const char *name,
+		     hid_t *ret_a, struct dcg_error *err)
+{
+	if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) <= 0 ||
+	    (*ret_a = H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT,
+				      H5P_DEFAULT)) < 0)
+		return dcg_error_set(err, DCG_EHDF5, "%s: no attribute %s of %s",
+				     f->path, name, obj);
+	return 0;
+}
+
 int dcg_h5_attr_text(struct dcg_h5_file *f, const char *obj,
 		     const char *name, char **ret_text, struct dcg_error *err)
 {
@@ -293,13 +306,8 @@ int dcg_h5_attr_text(struct dcg_h5_file *f, const char *obj,
 	int rc = 0;
 	quiet_begin(&q);
 	hid_t a = -1;
-	if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) <= 0 ||
-	    (a = H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT,
-				 H5P_DEFAULT)) < 0) {
-		rc = dcg_error_set(err, DCG_EHDF5, "%s: no attribute %s of %s",
-				   f->path, name, obj);
+	if ((rc = open_attr(f, obj, name, &a, err)))
 		goto finish;
-	}
 	if (read_text_attr(a, ret_text) < 0)
 		rc = dcg_error_set(err, DCG_EHDF5,
 				   "%s: attribute %s of %s is not a string",
@@ -319,13 +327,8 @@ int dcg_h5_attr_texts(struct dcg_h5_file *f, const char *obj,
 	int rc = 0;
 	quiet_begin(&q);
 	hid_t a = -1;
-	if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) <= 0 ||
-	    (a = H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT,
-				 H5P_DEFAULT)) < 0) {
-		rc = dcg_error_set(err, DCG_EHDF5, "%s: no attribute %s of %s",
-				   f->path, name, obj);
+	if ((rc = open_attr(f, obj, name, &a, err)))
 		goto finish;
-	}
 	if (read_text_attr_all(a, ret_texts, ret_n) < 0)
 		rc = dcg_error_set(err, DCG_EHDF5,
 				   "%s: attribute %s of %s is not a string",
@@ -346,13 +349,8 @@ int dcg_h5_attr_number(struct dcg_h5_file *f, const char *obj,
 	double v = 0.0;
 	quiet_begin(&q);
 	hid_t a = -1, t = -1, s = -1;
-	if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) <= 0 ||
-	    (a = H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT,
-				 H5P_DEFAULT)) < 0) {
-		rc = dcg_error_set(err, DCG_EHDF5, "%s: no attribute %s of %s",
-				   f->path, name, obj);
+	if ((rc = open_attr(f, obj, name, &a, err)))
 		goto finish;
-	}
 	t = H5Aget_type(a);
 	s = H5Aget_space(a);
 	H5T_class_t c = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
