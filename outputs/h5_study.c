@@ -469,6 +469,18 @@ finish:
 	return rc;
 }
 
+/* The metrics and parameters an index group's rows and columns are: names
+ * holds the P parameter names and room for the nm metric names after them. */
+static int index_labels(struct sw *w, hid_t g, const struct dcg_study *s,
+			const char **names, size_t P, size_t nm)
+{
+	const char **mn = names + P;
+	for (size_t k = 0; k < nm; k++)
+		mn[k] = s->metrics[k].name;
+	int rc = attr_strs(w, g, "metrics", mn, nm);
+	return rc ? rc : attr_strs(w, g, "parameters", names, P);
+}
+
 static int write_contents(struct sw *w, const struct dcg_study *s,
 			  const struct dcg_ensemble *e,
 			  const struct dcg_study_analysis *a)
@@ -756,12 +768,8 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 					     s_kp, NULL)))
 				goto finish;
 		}
-		const char **mn = names + P;
-		for (size_t k = 0; k < nm; k++)
-			mn[k] = s->metrics[k].name;
 		int64_t nb = (int64_t)s->bootstrap;
-		if ((rc = attr_strs(w, g, "metrics", mn, nm)) ||
-		    (rc = attr_strs(w, g, "parameters", names, P)) ||
+		if ((rc = index_labels(w, g, s, names, P, nm)) ||
 		    (rc = attr_num(w, g, "bootstrap", H5T_NATIVE_INT64, &nb)) ||
 		    (rc = attr_str(w, g, "estimators",
 				   "S1: Saltelli (2010); ST: Jansen (1999); CI: 95 % bootstrap percentile")))
@@ -791,12 +799,8 @@ static int write_contents(struct sw *w, const struct dcg_study *s,
 					     s_kp, NULL)))
 				goto finish;
 		}
-		const char **mn = names + P;
-		for (size_t k = 0; k < nm; k++)
-			mn[k] = s->metrics[k].name;
 		int64_t lv = (int64_t)s->levels;
-		if ((rc = attr_strs(w, g, "metrics", mn, nm)) ||
-		    (rc = attr_strs(w, g, "parameters", names, P)) ||
+		if ((rc = index_labels(w, g, s, names, P, nm)) ||
 		    (rc = attr_num(w, g, "levels", H5T_NATIVE_INT64, &lv)) ||
 		    (rc = attr_str(w, g, "units",
 				   "metric units per unit of the parameter's [0,1] design range")))
