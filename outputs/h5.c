@@ -1187,7 +1187,7 @@ static int build_image(struct writer *w, const char *name,
 	int rc = 0;
 
 	fcpl = H5Pcreate(H5P_FILE_CREATE);
-	fapl = H5Pcreate(H5P_FILE_ACCESS);
+	fapl = dcg__h5_image_fapl();
 	w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
 	w->dcpl = H5Pcreate(H5P_DATASET_CREATE);
 	w->scalar = H5Screate(H5S_SCALAR);
@@ -1196,27 +1196,12 @@ static int build_image(struct writer *w, const char *name,
 		rc = h5_fail(w, "H5Pcreate", NULL);
 		goto finish;
 	}
-	unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-	if (H5Pset_link_creation_order(fcpl, order) < 0 ||
-	    H5Pset_attr_creation_order(fcpl, order) < 0 ||
-	    H5Pset_obj_track_times(fcpl, 0) < 0 ||
-	    H5Pset_link_creation_order(w->gcpl, order) < 0 ||
-	    H5Pset_attr_creation_order(w->gcpl, order) < 0 ||
-	    H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
-	    H5Pset_attr_creation_order(w->dcpl, order) < 0 ||
-	    H5Pset_obj_track_times(w->dcpl, 0) < 0) {
+	if (dcg__h5_set_order(fcpl, true) < 0 || dcg__h5_set_order(w->gcpl, true) < 0 ||
+	    dcg__h5_set_order(w->dcpl, false) < 0) {
 		rc = h5_fail(w, "H5Pset_link_creation_order", NULL);
 		goto finish;
 	}
-	if (H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 ||
-	    H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0 ||
-	    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-		rc = h5_fail(w, "H5Pset_fapl_core", NULL);
-		goto finish;
-	}
-	w->str_vlen = H5Tcopy(H5T_C_S1);
-	if (w->str_vlen < 0 || H5Tset_size(w->str_vlen, H5T_VARIABLE) < 0 ||
-	    H5Tset_cset(w->str_vlen, H5T_CSET_UTF8) < 0) {
+	if ((w->str_vlen = dcg__h5_utf8_vlen()) < 0) {
 		rc = h5_fail(w, "H5Tset_size", "variable-length string");
 		goto finish;
 	}
@@ -1378,6 +1363,40 @@ finish:
 }
 
 /* --- Shared with the other writers (outputs/h5_internal.h) -------------- */
+
+int dcg__h5_set_order(hid_t plist, bool links)
+{
+	unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+	if ((links && H5Pset_link_creation_order(plist, order) < 0) ||
+	    H5Pset_attr_creation_order(plist, order) < 0 ||
+	    H5Pset_obj_track_times(plist, 0) < 0)
+		return -1;
+	return 0;
+}
+
+hid_t dcg__h5_image_fapl(void)
+{
+	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+	if (fapl >= 0 &&
+	    (H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 ||
+	     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0 ||
+	     H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0)) {
+		H5Pclose(fapl);
+		return -1;
+	}
+	return fapl;
+}
+
+hid_t dcg__h5_utf8_vlen(void)
+{
+	hid_t t = H5Tcopy(H5T_C_S1);
+	if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 ||
+		       H5Tset_cset(t, H5T_CSET_UTF8) < 0)) {
+		H5Tclose(t);
+		return -1;
+	}
+	return t;
+}
 
 int dcg__h5_take_image(hid_t *file, unsigned char **ret_buf,
 		       size_t *ret_size, const char **ret_op)

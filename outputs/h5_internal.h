@@ -23,6 +23,17 @@ int dcg__h5_reason(char *buf, size_t size);
 int dcg__h5_take_image(hid_t *file, unsigned char **ret_buf,
 		       size_t *ret_size, const char **ret_op);
 
+/* The property choices every dcgrid file shares. dcg__h5_set_order: on a
+ * file, group (links true) or dataset creation list, creation order
+ * tracked and indexed, no modification times. dcg__h5_image_fapl: a new
+ * file access list building the file in memory (core driver, no backing
+ * store) with HDF5 1.8 object formats, closed strongly. dcg__h5_utf8_vlen:
+ * a new variable-length UTF-8 string type. Negative on failure; the
+ * caller closes what it gets. */
+int dcg__h5_set_order(hid_t plist, bool links);
+hid_t dcg__h5_image_fapl(void);
+hid_t dcg__h5_utf8_vlen(void);
+
 /* Builds a file's image in memory; tmp names the file for HDF5. */
 typedef int (*dcg__h5_build_fn)(void *ctx, const char *tmp,
 				unsigned char **ret_buf, size_t *ret_size);

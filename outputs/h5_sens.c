@@ -415,19 +415,13 @@ int dcg_h5_add_sensitivity(const char *path, const struct dcg_sensitivity *s,
 		silenced = 1;
 	/* The run file's choices (outputs/h5.c): HDF5 1.8 object formats,
 	 * creation order tracked, no modification times. */
-	unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
 	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
 	    H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0 ||
 	    (w.gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
-	    H5Pset_link_creation_order(w.gcpl, order) < 0 ||
-	    H5Pset_attr_creation_order(w.gcpl, order) < 0 ||
-	    H5Pset_obj_track_times(w.gcpl, 0) < 0 ||
+	    dcg__h5_set_order(w.gcpl, true) < 0 ||
 	    (w.dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
-	    H5Pset_attr_creation_order(w.dcpl, order) < 0 ||
-	    H5Pset_obj_track_times(w.dcpl, 0) < 0 ||
-	    (w.str_vlen = H5Tcopy(H5T_C_S1)) < 0 ||
-	    H5Tset_size(w.str_vlen, H5T_VARIABLE) < 0 ||
-	    H5Tset_cset(w.str_vlen, H5T_CSET_UTF8) < 0) {
+	    dcg__h5_set_order(w.dcpl, false) < 0 ||
+	    (w.str_vlen = dcg__h5_utf8_vlen()) < 0) {
 		rc = fail(&w, "H5Pcreate", NULL);
 		goto finish;
 	}

@@ -838,26 +838,15 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 		       const struct dcg_study_analysis *a, unsigned char **ret_buf,
 		       size_t *ret_size)
 {
-	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+	hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = dcg__h5_image_fapl();
 	int rc = 0;
 	w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
-	unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
 	if (fcpl < 0 || fapl < 0 || w->gcpl < 0 ||
-	    H5Pset_link_creation_order(fcpl, order) < 0 ||
-	    H5Pset_attr_creation_order(fcpl, order) < 0 ||
-	    H5Pset_obj_track_times(fcpl, 0) < 0 ||
-	    H5Pset_link_creation_order(w->gcpl, order) < 0 ||
-	    H5Pset_attr_creation_order(w->gcpl, order) < 0 ||
-	    H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
-	    H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0 ||
-	    H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0 ||
-	    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+	    dcg__h5_set_order(fcpl, true) < 0 || dcg__h5_set_order(w->gcpl, true) < 0) {
 		rc = fail(w, "H5Pcreate", NULL);
 		goto finish;
 	}
-	w->str_vlen = H5Tcopy(H5T_C_S1);
-	if (w->str_vlen < 0 || H5Tset_size(w->str_vlen, H5T_VARIABLE) < 0 ||
-	    H5Tset_cset(w->str_vlen, H5T_CSET_UTF8) < 0) {
+	if ((w->str_vlen = dcg__h5_utf8_vlen()) < 0) {
 		rc = fail(w, "H5Tset_size", "variable-length string");
 		goto finish;
 	}
