@@ -25,11 +25,24 @@
 
 #define DCG_NAME_MAX 64
 
+/* Hours of a representative day. */
+#define DCG_HOURS 24
+
 /* Kinds of generation technology, which fixes how it is dispatched. */
 enum dcg_tech_kind {
-	DCG_TECH_MUST_RUN = 0, /* hydro, nuclear: generate at CF * G */
-	DCG_TECH_VARIABLE = 1, /* wind, solar: CF * G, curtailed beyond need */
-	DCG_TECH_THERMAL = 2,  /* coal, gas: fill the residual up to CF * G */
+	DCG_TECH_MUST_RUN = 0, /* nuclear: generates its hourly profile x G */
+	DCG_TECH_VARIABLE = 1, /* wind, solar: profile x G, curtailed beyond need */
+	DCG_TECH_THERMAL = 2,  /* coal, gas: merit order up to (1 - FOR) G */
+	DCG_TECH_HYDRO = 3,    /* reservoir hydro: a daily energy budget from its
+				  inflow profile, shaving the net-load peaks */
+	DCG_TECH_STORAGE = 4,  /* batteries, pumped hydro: power G, energy
+				  G x duration, shifting energy within a day */
+};
+
+/* What a region's adequacy is judged by (events, connection gate). */
+enum dcg_standard {
+	DCG_STD_RESERVE_MARGIN = 0, /* reserve margin on the net peak */
+	DCG_STD_LOLE = 1,           /* loss-of-load expectation, h/yr */
 };
 
 enum dcg_method {
@@ -90,9 +103,20 @@ struct dcg_tech {
 	enum dcg_tech_kind kind;
 	double lead_time_yr;            /* tau_j */
 	double life_yr;                 /* effective retirement constant Lj */
-	double capacity_credit;         /* default cc[j], regions may override */
-	double capacity_factor;         /* CF (thermal: availability ceiling) */
+	double capacity_credit;         /* planning credit of new capacity and
+					   of the pipeline; regions may override */
+	double capacity_factor;         /* annual mean of the hourly profile
+					   (variable, must-run, hydro inflow);
+					   thermal: unused by the dispatch */
 	double emission_factor;         /* t CO2 per MWh */
+	double forced_outage_rate;      /* FOR: share of capacity out at random
+					   (thermal, must-run) */
+	double unit_size_gw;            /* typical unit, for the outage spread */
+	struct dcg_schedule variable_cost; /* currency/MWh: merit order */
+	double duration_h;              /* storage: energy / power */
+	double efficiency;              /* storage: round trip */
+	double min_output;              /* hydro: share of the daily inflow that
+					   runs flat (minimum flow) */
 };
 
 struct dcg_region {
@@ -111,12 +135,24 @@ struct dcg_region {
 	double *capacity_credit;        /* cc[r,j] */
 	struct dcg_schedule *planned_gw_per_yr; /* planned[r,j](t) */
 	struct dcg_schedule *mix;       /* mix[r,j](t), investment shares */
+	/* Hourly profiles over the model's D representative days, index
+	 * d * DCG_HOURS + h (grid only; sized by dcg_model_set_days):
+	 * load_shape and dc_shape have day-weighted mean 1; cf_shape holds J
+	 * blocks of D * DCG_HOURS: per technology the hourly output over
+	 * capacity (variable: available output; must-run: output; hydro:
+	 * inflow), with day-weighted mean equal to its capacity_factor;
+	 * thermal and storage blocks are unused. Owned. */
+	double *load_shape, *dc_shape, *cf_shape;
 };
 
 struct dcg_corridor {
 	char name[DCG_NAME_MAX];
 	size_t from, to;                /* region indices a(l), b(l) */
 	struct dcg_schedule rating_gw;  /* T[l](t) */
+	double availability;            /* share of the rating usable */
+	double length_km;               /* for the losses */
+	double loss_per_1000km;         /* share of the sent power lost per
+					   1,000 km */
 };
 
 /* National grid and coupling parameters. */
@@ -134,6 +170,13 @@ struct dcg_grid_params {
 	double share_time_yr;           /* tau_sigma */
 	double perception_time_yr;      /* delay of the national aggregates */
 	double pue_time_yr;             /* tau_pue */
+	double peak_smoothing;          /* temperature of the smooth net peak,
+					   relative to the mean load */
+	enum dcg_standard standard;     /* what events are judged by */
+	enum dcg_standard gate_reads;   /* what the connection gate reads */
+	double lole_standard_h;         /* LOLE standard, h/yr */
+	double lole_gate_width;         /* gate width in natural-log units of
+					   LOLE */
 	/* Feedback switches, so coupled and uncoupled runs can be compared. */
 	bool gate_enabled;
 	bool price_growth_enabled;
@@ -176,6 +219,10 @@ struct dcg_model {
 	struct dcg_segment *segments;   /* owned, S */
 	struct dcg_tech *techs;         /* owned, J (0 without grid) */
 	struct dcg_corridor *corridors; /* owned, L */
+	/* Representative days (grid only): D days of DCG_HOURS hours; the
+	 * weights are the days of a year each stands for (sum 365). */
+	size_t D;
+	double *day_weight;             /* owned, D */
 
 	bool grid_enabled;              /* false: no grid states, gate = 1 */
 	struct dcg_grid_params grid;
@@ -189,6 +236,11 @@ struct dcg_model *dcg_model_new(void);
 int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		     size_t J, size_t L, struct dcg_error *err);
 void dcg_model_free(struct dcg_model *m); /* accepts NULL, half-built */
+/* Sizes the representative days (D >= 1) after dcg_model_resize: weights
+ * 365/D each, flat shapes (1) and every technology's cf_shape at its
+ * capacity_factor (set the technologies first). Returns 0, DCG_ENOMEM or
+ * DCG_ECONFIG (no grid, D == 0). */
+int dcg_model_set_days(struct dcg_model *m, size_t D, struct dcg_error *err);
 /* Deep copy (caller frees). */
 struct dcg_model *dcg_model_clone(const struct dcg_model *m);
 
