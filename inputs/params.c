@@ -21,6 +21,7 @@ _Static_assert(sizeof(enum dcg_method) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_linsol) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_precond) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_tech_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum dcg_standard) == sizeof(int), "enum size");
 
 const char *const dcg__interp_names[] = {"linear", "step", "log", NULL};
 static const char *const method_names[] = {"bdf", "adams", NULL};
@@ -28,7 +29,8 @@ static const char *const precond_names[] = {"auto", "none", "block", NULL};
 static const char *const linsol_names[] = {"auto", "dense", "klu", "gmres",
 					   NULL};
 static const char *const kind_names[] = {"must_run", "variable", "thermal",
-					 NULL};
+					 "hydro",    "storage",  NULL};
+static const char *const standard_names[] = {"reserve_margin", "lole", NULL};
 
 #define NO_MAX INFINITY
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -320,6 +322,38 @@ static const struct dcg__param grid_params[] = {
 	 .dflt = DCG__D_NUMBER, .def = 2.0, .unit = "1",
 	 .doc = "elasticity of the regional demand shares to regional "
 		"prices"},
+	{.key = "peak_smoothing", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(peak_smoothing), .flags = DCG__F_MIN_OPEN,
+	 .min = 1e-4, .max = 0.2, .dflt = DCG__D_NUMBER, .def = 0.005,
+	 .unit = "1",
+	 .doc = "width (in reserve-margin units) of the smooth minimum over "
+		"the hours that gives a region's reserve margin at its critical "
+		"hours"},
+	{.key = "standard", .type = DCG__P_ENUM, .offset = GRIDP(standard),
+	 .dflt = DCG__D_TEXT, .def_text = "reserve_margin",
+	 .names = standard_names, .unit = "",
+	 .doc = "planning standard that shortfall events are judged by: "
+		"reserve_margin (below regions' reserve_min) or lole (above "
+		"lole_standard_h)"},
+	{.key = "gate_reads", .type = DCG__P_ENUM, .offset = GRIDP(gate_reads),
+	 .dflt = DCG__D_TEXT, .def_text = "reserve_margin",
+	 .names = standard_names, .unit = "",
+	 .doc = "what the data-center connection gate reads: reserve_margin "
+		"(closing over gate_width around reserve_min) or lole (closing "
+		"over lole_gate_width around lole_standard_h)"},
+	{.key = "lole_standard_h", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(lole_standard_h), .flags = DCG__F_MIN_OPEN,
+	 .min = 1e-4, .max = 8760, .dflt = DCG__D_NUMBER, .def = 3.0,
+	 .unit = "h/yr",
+	 .doc = "loss-of-load expectation standard (3 h/yr in Great Britain "
+		"and Ireland; 0.1 day/yr = 2.4 h/yr in much of North America)"},
+	{.key = "lole_gate_width", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(lole_gate_width), .flags = DCG__F_MIN_OPEN,
+	 .min = 1e-3, .max = 10, .dflt = DCG__D_NUMBER, .def = 0.5,
+	 .unit = "1",
+	 .doc = "width of the LOLE gate in natural-log units of LOLE (0.5: "
+		"the gate goes from 0.73 to 0.27 as LOLE rises from 0.6 to 1.6 "
+		"times the standard)"},
 };
 
 static const struct dcg__param tech_params[] = {
@@ -353,6 +387,33 @@ static const struct dcg__param tech_params[] = {
 	 .offset = TECH(emission_factor), .min = 0, .max = 2,
 	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "t/MWh",
 	 .doc = "CO2 emitted per unit of generation"},
+	{.key = "forced_outage_rate", .type = DCG__P_DOUBLE,
+	 .offset = TECH(forced_outage_rate), .min = 0, .max = 0.9,
+	 .dflt = DCG__D_NUMBER, .def = 0.05, .unit = "1",
+	 .doc = "share of capacity out of service at random (thermal and "
+		"must-run: their availability in the dispatch and the spread "
+		"of the loss-of-load calculation)"},
+	{.key = "unit_size_gw", .type = DCG__P_DOUBLE,
+	 .offset = TECH(unit_size_gw), .min = 0, .max = 10,
+	 .dflt = DCG__D_NUMBER, .def = 0.5, .unit = "GW",
+	 .doc = "typical unit size: fewer, larger units make outages more "
+		"variable"},
+	{.key = "variable_cost", .type = DCG__P_SCHEDULE,
+	 .offset = TECH(variable_cost), .min = 0, .max = 1e5,
+	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "currency/MWh",
+	 .doc = "variable cost of generation: thermal technologies are "
+		"dispatched in increasing order of it"},
+	{.key = "duration_h", .type = DCG__P_DOUBLE, .offset = TECH(duration_h),
+	 .flags = DCG__F_MIN_OPEN, .min = 0, .max = 1000,
+	 .dflt = DCG__D_NUMBER, .def = 4, .unit = "h",
+	 .doc = "storage: energy over power"},
+	{.key = "efficiency", .type = DCG__P_DOUBLE, .offset = TECH(efficiency),
+	 .flags = DCG__F_MIN_OPEN, .min = 0, .max = 1, .dflt = DCG__D_NUMBER,
+	 .def = 0.85, .unit = "1", .doc = "storage: round-trip efficiency"},
+	{.key = "min_output", .type = DCG__P_DOUBLE, .offset = TECH(min_output),
+	 .min = 0, .max = 1, .dflt = DCG__D_NUMBER, .def = 0.3, .unit = "1",
+	 .doc = "hydro: share of the daily inflow that runs flat (minimum "
+		"flow); the rest follows the net-load peaks"},
 };
 
 static const struct dcg__param corridor_params[] = {
@@ -367,6 +428,19 @@ static const struct dcg__param corridor_params[] = {
 	{.key = "rating_gw", .type = DCG__P_SCHEDULE, .offset = COR(rating_gw),
 	 .min = 0, .max = 1e4, .dflt = DCG__D_REQUIRED, .unit = "GW",
 	 .doc = "transfer rating"},
+	{.key = "availability", .type = DCG__P_DOUBLE,
+	 .offset = COR(availability), .min = 0, .max = 1,
+	 .dflt = DCG__D_NUMBER, .def = 0.95, .unit = "1",
+	 .doc = "share of the rating usable on average (outages, "
+		"maintenance, operating limits)"},
+	{.key = "length_km", .type = DCG__P_DOUBLE, .offset = COR(length_km),
+	 .min = 0, .max = 2e4, .dflt = DCG__D_NUMBER, .def = 0, .unit = "km",
+	 .doc = "line length, for the losses"},
+	{.key = "loss_per_1000km", .type = DCG__P_DOUBLE,
+	 .offset = COR(loss_per_1000km), .min = 0, .max = 0.5,
+	 .dflt = DCG__D_NUMBER, .def = 0.03, .unit = "1",
+	 .doc = "share of the sent power lost per 1,000 km (about 0.03 for "
+		"+-800 kV DC lines)"},
 };
 
 static const struct dcg__param coupling_params[] = {

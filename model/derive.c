@@ -6,6 +6,8 @@
  * Cumulative series are the solver's quadratures.
  */
 #include "dcgrid/model.h"
+#include "hours.h"
+#include "hours.h"
 #include "model_internal.h"
 
 /* China's official "standard rack" is 2.5 kW of IT capacity. */
@@ -65,7 +67,7 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 	if (!m->grid_enabled)
 		return 0;
 	for (size_t r = 0; r < R; r++) {
-		dcg__model_dispatch(m, w, t, y, r);
+		dcg__region_dispatch(m, w, t, y, r, NULL);
 		const double *qr = &q[r * l->q_region_size];
 		double B = y[dcg_ix_B(l, r)];
 		if ((o = out[DCG_SER_BASE_DEMAND]))
@@ -104,8 +106,16 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 				o[rj] = w->curt[rj];
 		}
 	}
-	for (size_t c = 0; c < m->L; c++)
+	/* Corridors: the day-weighted mean flow (GW average). */
+	for (size_t c = 0; c < m->L; c++) {
+		double f = 0.0;
+		for (size_t d = 0; d < m->D; d++)
+			for (size_t h = 0; h < DCG_HOURS; h++)
+				f += m->day_weight[d] / 365.0 / DCG_HOURS *
+				     w->flow_h[c * w->H + d * DCG_HOURS + h];
+		w->flow[c] = f;
 		if ((o = out[DCG_SER_FLOW]))
-			o[c] = w->flow[c];
+			o[c] = f;
+	}
 	return 0;
 }

@@ -45,6 +45,11 @@ struct dcg_model *dcg_model_new(void)
 		.share_time_yr = 3.0,
 		.perception_time_yr = 0.2,
 		.pue_time_yr = 2.0,
+		.peak_smoothing = 0.005,
+		.standard = DCG_STD_RESERVE_MARGIN,
+		.gate_reads = DCG_STD_RESERVE_MARGIN,
+		.lole_standard_h = 3.0,
+		.lole_gate_width = 0.5,
 		.gate_enabled = true,
 		.price_growth_enabled = true,
 		.price_share_enabled = true,
@@ -152,12 +157,18 @@ int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		for (size_t j = 0; j < J; j++)
 			rg->pipeline_gw[j] = -1.0;
 	}
+	/* The parameter table's defaults (inputs/params.c). */
 	for (size_t j = 0; j < J; j++) {
-		m->techs[j].efficiency = 1.0;
+		m->techs[j].forced_outage_rate = 0.05;
+		m->techs[j].unit_size_gw = 0.5;
+		m->techs[j].efficiency = 0.85;
 		m->techs[j].duration_h = 4.0;
+		m->techs[j].min_output = 0.3;
 	}
-	for (size_t l = 0; l < L; l++)
-		m->corridors[l].availability = 1.0;
+	for (size_t l = 0; l < L; l++) {
+		m->corridors[l].availability = 0.95;
+		m->corridors[l].loss_per_1000km = 0.03;
+	}
 	for (size_t k = 0; k < K; k++) {
 		m->classes[k].initial_kw_per_rack = -1.0;
 		m->classes[k].initial_pflops_per_rack = -1.0;

@@ -317,7 +317,8 @@ int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
 int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 		   const double *y, double *qdot);
 
-/* Event functions: per region RM[r] - RMmin[r] (grid only; R entries),
+/* Event functions: per region RM[r] - RMmin[r], or ln(LOLE standard /
+ * LOLE[r]) with the LOLE standard (grid only; R entries),
  * all regions at once, O(R*(K+J)+L). */
 size_t dcg_model_nroots(const struct dcg_model *m);
 int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
@@ -325,9 +326,10 @@ int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
 
 /* The event function of region r alone, from the states listed by
  * dcg_model_root_states (region r's and its corridor neighbours'), in
- * O(degree*(K+J)): bit for bit dcg_model_roots' g[r]. For locating one
- * region's crossing without evaluating the others. */
-double dcg_model_root_region(const struct dcg_model *m, const struct dcg_work *w,
+ * O(degree*D*24*J): bit for bit dcg_model_roots' g[r]. For locating one
+ * region's crossing without evaluating the others. Uses w's hourly arrays
+ * as scratch. */
+double dcg_model_root_region(const struct dcg_model *m, struct dcg_work *w,
 			     double t, const double *y, size_t r);
 
 /* Writes to ix (when not NULL) the indices of the states that
