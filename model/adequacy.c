@@ -12,8 +12,7 @@
  * its output per GW; hydro and storage: their net output per GW). With one
  * flat hour this is the first model's (firm + imp - peak) / peak.
  *
- * Loss of load. The outage O of the firm fleet (thermal and must-run:
- * capacity Cn = sum G, forced-outage rates FOR, unit sizes u) has mean
+ * Loss of load. The outage O of the thermal fleet (capacity Cn = sum G, forced-outage rates FOR, unit sizes u) has mean
  * mu = sum FOR G, variance v = sum FOR (1 - FOR) u G and third central
  * moment m3 = sum FOR (1 - FOR) (1 - 2 FOR) u^2 G; it is taken as a shifted
  * gamma with those three moments: shape k = 4 v^3 / m3^2, scale
@@ -73,7 +72,8 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 		sb += e * rg->load_shape[i];
 		sc += e * rg->dc_shape[i];
 		for (size_t j = 0; j < J; j++)
-			if (m->techs[j].kind == DCG_TECH_VARIABLE)
+			if (m->techs[j].kind == DCG_TECH_VARIABLE ||
+			    m->techs[j].kind == DCG_TECH_MUST_RUN)
 				cr[j] += e * rg->cf_shape[j * H + i];
 	}
 	w->rm[r] = sm / sw;
@@ -96,7 +96,7 @@ void dcg__region_lole(const struct dcg_model *m, const struct dcg_work *w,
 	double cn = 0.0, mu = 0.0, v = 0.0, m3 = 0.0;
 	for (size_t j = 0; j < m->J; j++) {
 		const struct dcg_tech *tj = &m->techs[j];
-		if (tj->kind != DCG_TECH_THERMAL && tj->kind != DCG_TECH_MUST_RUN)
+		if (tj->kind != DCG_TECH_THERMAL)
 			continue;
 		double G = y[dcg_ix_G(l, r, j)], q = tj->forced_outage_rate;
 		double u = tj->unit_size_gw;

@@ -1,10 +1,10 @@
 /* Energy by the hour in merit order (docs/model.md, "Dispatch by the hour").
  *
- * After trade the firm fleet must cover z[h] = net[h] - imp[h] (hours.c,
- * corridors.c). Must-run output mr[h] = sum kappa[j,h] G[j] comes first;
- * the rest splits into what thermal plants serve and a surplus,
+ * After trade the thermal fleet must cover x[h] = net[h] - imp[h] (hours.c:
+ * net is the load less variable, must-run, hydro and storage output;
+ * corridors.c). It splits into what thermal plants serve and a surplus,
  *
- *   x[h] = z[h] - mr[h],   need = hinge(x),   surplus = hinge(-x)
+ *   need = hinge(x),   surplus = hinge(-x)
  *
  * (hinge(x) - hinge(-x) = x exactly, smooth.h). Thermal technologies take
  * the need in order of variable cost (schedules at t), each up to its
@@ -89,7 +89,7 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 				else if (kd == DCG_TECH_VARIABLE)
 					vre += o;
 			}
-			double x = net[i] - imp[i] - mr;
+			double x = net[i] - imp[i];
 			double need = dcg__hinge(x, s), surplus = dcg__hinge(-x, s);
 			/* Curtailment: variable output first, then spill. */
 			double cv = dcg__min0(surplus, vre, s);

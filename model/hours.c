@@ -4,19 +4,19 @@
  *
  *   load[h] = B b[h] + F c[h]                                   (GW)
  *   vre[h]  = sum_{j variable} kappa[j,h] G[j]
- *   n0[h]   = load[h] - vre[h]
+ *   mr[h]   = sum_{j must-run} kappa[j,h] G[j]      (nuclear: outages in its profile)
+ *   n0[h]   = load[h] - vre[h] - mr[h]
  *   hydro:   budget E_d = sum_h kappa[hydro,h] G (inflow), of which a share
  *            min_output runs flat and the rest shaves the peaks of n0 with
  *            power G - that flat part (storage.h, dcg__budget_day)
  *   storage: the technologies of kind storage pooled (power sum G, energy
  *            sum G duration, efficiency energy-weighted) shave the day's
  *            peaks of n0 - hydro (storage.h, dcg__shave_day)
- *   net[h]  = load - vre - hydro - discharge + charge
- *   Cn      = sum_{j thermal, must-run} G[j];  A = sum (1 - FOR[j]) G[j]
+ *   net[h]  = load - vre - mr - hydro - discharge + charge
+ *   Cn      = sum_{j thermal} G[j];  A = sum_{j thermal} (1 - FOR[j]) G[j]
  *
- * Must-run output (nuclear) is not in net: it is part of the fleet A whose
- * random outages the adequacy measures (adequacy.c), and of the energy
- * dispatch (dispatch.c). Cost O(D 24 J) per region, no allocation.
+ * net is what the thermal fleet (whose random outages adequacy.c measures)
+ * and imports must cover. Cost O(D 24 J) per region, no allocation.
  */
 #include <math.h>
 
@@ -44,7 +44,6 @@ void dcg__region_hours(const struct dcg_model *m, struct dcg_work *w,
 		double G = y[dcg_ix_G(l, r, j)];
 		switch (tj->kind) {
 		case DCG_TECH_THERMAL:
-		case DCG_TECH_MUST_RUN:
 			cn += G;
 			avail += (1.0 - tj->forced_outage_rate) * G;
 			break;
@@ -58,6 +57,7 @@ void dcg__region_hours(const struct dcg_model *m, struct dcg_work *w,
 			hmin += G * tj->min_output;
 			break;
 		case DCG_TECH_VARIABLE:
+		case DCG_TECH_MUST_RUN:
 			break;
 		}
 	}
@@ -66,13 +66,14 @@ void dcg__region_hours(const struct dcg_model *m, struct dcg_work *w,
 	double eta = se > 0.0 ? see / se : 1.0;
 	double hmin_share = hp > 0.0 ? hmin / hp : 0.0;
 
-	/* Load less variable output, hour by hour. */
+	/* Load less variable and must-run output, hour by hour. */
 	for (size_t i = 0; i < H; i++) {
 		load[i] = B * rg->load_shape[i] + F * rg->dc_shape[i];
 		net[i] = load[i];
 	}
 	for (size_t j = 0; j < J; j++) {
-		if (m->techs[j].kind != DCG_TECH_VARIABLE)
+		enum dcg_tech_kind kd = m->techs[j].kind;
+		if (kd != DCG_TECH_VARIABLE && kd != DCG_TECH_MUST_RUN)
 			continue;
 		double G = y[dcg_ix_G(l, r, j)];
 		const double *kap = &rg->cf_shape[j * H];

@@ -228,6 +228,30 @@ oom:
 			     "out of memory for %zu representative days", D);
 }
 
+int dcg_model_peak_day(struct dcg_model *m, struct dcg_error *err)
+{
+	int rc = dcg_model_set_days(m, 1, err);
+	if (rc)
+		return rc;
+	const double n = DCG_HOURS, rest = DCG_HOURS - 1;
+	for (size_t r = 0; r < m->R; r++) {
+		struct dcg_region *rg = &m->regions[r];
+		double pb = rg->peak_factor, pd = m->grid.dc_peak_factor;
+		for (size_t h = 0; h < DCG_HOURS; h++) {
+			rg->load_shape[h] = h ? fmax((n - pb) / rest, 0.0) : pb;
+			rg->dc_shape[h] = h ? fmax((n - pd) / rest, 0.0) : pd;
+		}
+		for (size_t j = 0; j < m->J; j++) {
+			double cc = rg->capacity_credit[j];
+			double cf = m->techs[j].capacity_factor;
+			double *k = &rg->cf_shape[j * DCG_HOURS];
+			for (size_t h = 0; h < DCG_HOURS; h++)
+				k[h] = h ? fmax((n * cf - cc) / rest, 0.0) : cc;
+		}
+	}
+	return 0;
+}
+
 static double *dup_doubles(const double *src, size_t n)
 {
 	if (!src)
@@ -390,9 +414,9 @@ int dcg_model_finalize(struct dcg_model *m, struct dcg_error *err)
 					     c->name);
 	}
 
-	/* A grid without representative days is judged on one flat day. */
+	/* A grid without representative days is judged on one peak-hour day. */
 	if (m->grid_enabled && m->D == 0) {
-		int rc = dcg_model_set_days(m, 1, err);
+		int rc = dcg_model_peak_day(m, err);
 		if (rc)
 			return rc;
 	}

@@ -269,18 +269,18 @@ static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
 }
 
 /* Firm capacity a GW of technology j adds in region r, as planners count
- * it: 1 - FOR for the firm fleet (thermal, must-run), the measured credit
- * at the critical hours for variable sources, the configured planning
- * credit for hydro and storage. */
+ * it: 1 - FOR for the thermal fleet, the measured output at the critical
+ * hours for variable and must-run sources, the configured planning credit
+ * for hydro and storage. */
 static double dcg__planning_credit(const struct dcg_model *m,
 				   const struct dcg_work *w, size_t r, size_t j)
 {
 	const struct dcg_tech *tj = &m->techs[j];
 	switch (tj->kind) {
 	case DCG_TECH_THERMAL:
-	case DCG_TECH_MUST_RUN:
 		return 1.0 - tj->forced_outage_rate;
 	case DCG_TECH_VARIABLE:
+	case DCG_TECH_MUST_RUN:
 		return w->credit[r * m->J + j];
 	case DCG_TECH_HYDRO:
 	case DCG_TECH_STORAGE:

@@ -241,6 +241,13 @@ void dcg_model_free(struct dcg_model *m); /* accepts NULL, half-built */
  * capacity_factor (set the technologies first). Returns 0, DCG_ENOMEM or
  * DCG_ECONFIG (no grid, D == 0). */
 int dcg_model_set_days(struct dcg_model *m, size_t D, struct dcg_error *err);
+/* One representative day that keeps the first model's peak arithmetic
+ * (what dcg_model_finalize uses when no days are set): in hour 0 the base
+ * load at its region's peak_factor, data centers at dc_peak_factor and
+ * every technology's profile at its region's capacity_credit; the other 23
+ * hours share the rest so that the day's means are 1, 1 and each
+ * technology's capacity_factor. */
+int dcg_model_peak_day(struct dcg_model *m, struct dcg_error *err);
 /* Deep copy (caller frees). */
 struct dcg_model *dcg_model_clone(const struct dcg_model *m);
 
