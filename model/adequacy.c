@@ -54,7 +54,9 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 		mmin = fmin(mmin, mi);
 	}
 	double sw = 0.0, sm = 0.0, sn = 0.0, sl = 0.0, si = 0.0, sb = 0.0,
-	       sc = 0.0;
+	       sc = 0.0, ss = 0.0, sh = 0.0;
+	const double *hyd = &w->hyd_h[r * H], *dis = &w->dis_h[r * H],
+		     *chg = &w->chg_h[r * H];
 	double *cr = &w->credit[r * J];
 	for (size_t j = 0; j < J; j++)
 		cr[j] = 0.0;
@@ -71,6 +73,8 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 		si += e * imp[i];
 		sb += e * rg->load_shape[i];
 		sc += e * rg->dc_shape[i];
+		ss += e * (dis[i] - chg[i]);
+		sh += e * hyd[i];
 		for (size_t j = 0; j < J; j++)
 			if (m->techs[j].kind == DCG_TECH_VARIABLE ||
 			    m->techs[j].kind == DCG_TECH_MUST_RUN)
@@ -82,6 +86,8 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 	w->imppeak[r] = si / sw;
 	w->bpeak[r] = sb / sw;
 	w->cpeak[r] = sc / sw;
+	w->stor_crit[r] = ss / sw;
+	w->hyd_crit[r] = sh / sw;
 	for (size_t j = 0; j < J; j++)
 		cr[j] /= sw;
 }
