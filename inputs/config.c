@@ -688,11 +688,13 @@ static int read_array(struct load *ld, const struct dcg__param *p,
 	if (n != want) {
 		if (p->flags & DCG__F_VARLEN)
 			return fail(ld, s,
-				    "%s has %zu entries, not %zu (one per "
+				    "%s has %zu %s, not %zu (one per "
 				    "representative day, hours.days = %zu)",
-				    path, n, want, want);
-		return fail(ld, s, "%s has %zu entries, not %zu (one per month, "
-			    "January to December)", path, n, want);
+				    path, n, n == 1 ? "entry" : "entries", want,
+				    want);
+		return fail(ld, s, "%s has %zu %s, not %zu (one per month, "
+			    "January to December)", path, n,
+			    n == 1 ? "entry" : "entries", want);
 	}
 	for (size_t i = 0; i < n; i++) {
 		char epath[PATH_MAX_LEN + 32];

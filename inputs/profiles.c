@@ -458,8 +458,8 @@ static int region_profiles(struct dcg_model *m, size_t r, double *x,
 			break;
 		case DCG__SERIES_FLAT:
 			for (size_t i = 0; i < n; i++)
-				x[i] = 1.0;
-			break;
+				cf[i] = c;
+			continue;
 		}
 		if (scale_to_mean(m, x, c, cf) == 0)
 			continue;
