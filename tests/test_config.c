@@ -556,7 +556,7 @@ static void test_type_errors(void)
 	EXPECT(edit_msg(small_text, "segments = (", "segments = 1; y = ("),
 	       "scenario.cfg:6: unknown key y (valid keys: scenario, "
 	       "description, horizon, solver, datacenter, segments, hardware, "
-	       "regions, grid, technologies, corridors, coupling)");
+	       "regions, grid, technologies, corridors, hours, coupling)");
 	EXPECT(edit_msg(small_text, "\"small\"", "\"my small\""),
 	       "scenario.cfg:4: scenario = \"my small\" contains the character "
 	       "' ' (expected 1 to 63 characters of A-Z a-z 0-9 . _ -)");
@@ -1132,8 +1132,9 @@ static void test_visit(void)
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &g), 0);
 	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
 	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10,
-	 * technologies 3 x 7, corridor 4. */
-	CU_ASSERT_EQUAL(g.n, 61 + 38 + 10 + 21 + 4);
+	 * technologies 3 x 7, corridor 4, regions.grid.profile 2 x (7 +
+	 * 3 x 12 monthly values), hours 3 + 12 day weights. */
+	CU_ASSERT_EQUAL(g.n, 61 + 38 + 10 + 21 + 4 + 2 * 43 + 15);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);

@@ -119,6 +119,44 @@ struct dcg_tech {
 					   runs flat (minimum flow) */
 };
 
+/* Profile settings (inputs/profiles.c turns them into the hourly profiles
+ * of the representative days; docs/model.md, "Hourly profiles"). */
+#define DCG_MONTHS 12
+#define DCG_DAYS_MAX 366
+
+/* Families of typical daily load curves of demand other than data centers. */
+enum dcg_load_shape {
+	DCG_LOAD_DUAL_PEAK = 0,   /* summer and winter peaks (national) */
+	DCG_LOAD_SUMMER_PEAK = 1, /* air-conditioning peak (east, south) */
+	DCG_LOAD_WINTER_PEAK = 2, /* heating and lighting peak (north) */
+};
+
+/* A region's profile settings (grid only). Monthly arrays run January to
+ * December. */
+struct dcg_region_profile {
+	double latitude_deg;            /* north positive */
+	double longitude_deg;           /* east positive; sets solar noon */
+	enum dcg_load_shape load_shape;
+	double clearness[DCG_MONTHS];   /* monthly clearness index KT */
+	double solar_full_load_h;       /* < 0: the solar technology's CF */
+	double wind_monthly[DCG_MONTHS]; /* relative monthly wind output */
+	double wind_diurnal_amplitude;  /* relative amplitude of the daily
+					   cycle of wind output */
+	double wind_peak_hour;          /* clock hour of the daily maximum */
+	double wind_full_load_h;        /* < 0: the wind technology's CF */
+	double hydro_monthly[DCG_MONTHS]; /* relative monthly hydro inflow */
+};
+
+/* The representative days as configured (top-level group hours). */
+struct dcg_hours {
+	size_t days;                        /* D */
+	double day_weights[DCG_DAYS_MAX];   /* first D used; 0: not given */
+	double time_zone_h;                 /* clock of the profiles, hours
+					       ahead of UTC */
+	char profiles[256];                 /* CSV of profiles relative to the
+					       scenario's folder; "" none */
+};
+
 struct dcg_region {
 	char name[DCG_NAME_MAX];
 	double initial_share;           /* share of national racks at t0 */
@@ -143,6 +181,7 @@ struct dcg_region {
 	 * inflow), with day-weighted mean equal to its capacity_factor;
 	 * thermal and storage blocks are unused. Owned. */
 	double *load_shape, *dc_shape, *cf_shape;
+	struct dcg_region_profile profile; /* how the profiles are made */
 };
 
 struct dcg_corridor {
@@ -223,6 +262,7 @@ struct dcg_model {
 	 * weights are the days of a year each stands for (sum 365). */
 	size_t D;
 	double *day_weight;             /* owned, D */
+	struct dcg_hours hours;         /* how the days are configured */
 
 	bool grid_enabled;              /* false: no grid states, gate = 1 */
 	struct dcg_grid_params grid;
