@@ -21,11 +21,8 @@ _Static_assert(sizeof(enum dcg_method) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_linsol) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_precond) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_tech_kind) == sizeof(int), "enum size");
-<<<<<<< HEAD
 _Static_assert(sizeof(enum dcg_standard) == sizeof(int), "enum size");
-=======
 _Static_assert(sizeof(enum dcg_load_shape) == sizeof(int), "enum size");
->>>>>>> issue-12-profiles
 
 const char *const dcg__interp_names[] = {"linear", "step", "log", NULL};
 static const char *const method_names[] = {"bdf", "adams", NULL};
@@ -33,14 +30,10 @@ static const char *const precond_names[] = {"auto", "none", "block", NULL};
 static const char *const linsol_names[] = {"auto", "dense", "klu", "gmres",
 					   NULL};
 static const char *const kind_names[] = {"must_run", "variable", "thermal",
-<<<<<<< HEAD
 					 "hydro",    "storage",  NULL};
 static const char *const standard_names[] = {"reserve_margin", "lole", NULL};
-=======
-					 NULL};
 static const char *const load_shape_names[] = {"dual_peak", "summer_peak",
 					       "winter_peak", NULL};
->>>>>>> issue-12-profiles
 
 #define NO_MAX INFINITY
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
