@@ -685,6 +685,13 @@ static int read_array(struct load *ld, const struct dcg__param *p,
 		return wrong_type(ld, p, s, path);
 	size_t want = dcg__array_len(p, base);
 	size_t n = (size_t)config_setting_length(s);
+	if (p->flags & DCG__F_UPTO) {
+		if (n > p->size)
+			return fail(ld, s, "%s has %zu entries, more than the %zu "
+				    "allowed", path, n, p->size);
+		*(size_t *)((char *)(uintptr_t)base + p->aux_offset) = n;
+		want = n;
+	}
 	if (n != want) {
 		if (p->flags & DCG__F_VARLEN)
 			return fail(ld, s,
@@ -987,6 +994,8 @@ static int apply_default(struct load *ld, const struct dcg__param *p,
 		return 0;
 	case DCG__D_RULE:
 		memset(f, 0, p->size * sizeof(double));
+		if (p->flags & DCG__F_UPTO)
+			*(size_t *)((char *)(uintptr_t)base + p->aux_offset) = 0;
 		return 0;
 	}
 	return dcg_error_set(ld->err, DCG_EINTERNAL,

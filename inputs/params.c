@@ -450,6 +450,15 @@ static const struct dcg__param hours_params[] = {
 	 .dflt = DCG__D_NUMBER, .def = 8, .unit = "h",
 	 .doc = "clock of the hourly profiles, hours ahead of UTC (8: "
 		"Beijing time)"},
+	{.key = "output_years", .type = DCG__P_ARRAY,
+	 .offset = MODEL(hours.output_years), .size = DCG_HOURLY_YEARS_MAX,
+	 .flags = DCG__F_UPTO, .aux_offset = MODEL(hours.n_output_years),
+	 .min = 1900, .max = 2700, .dflt = DCG__D_RULE,
+	 .def_text = "the first and the last whole year of the horizon",
+	 .unit = "yr",
+	 .doc = "years whose representative days are written hour by hour "
+		"to /hourly (each is read at the output time nearest to its "
+		"middle)"},
 	{.key = "profiles", .type = DCG__P_STRING,
 	 .offset = MODEL(hours.profiles), .size = 256, .dflt = DCG__D_TEXT,
 	 .def_text = "", .unit = "",
@@ -669,7 +678,7 @@ size_t dcg__list_len(const struct dcg__section *sec, const struct dcg_model *m)
 
 size_t dcg__array_len(const struct dcg__param *p, const void *base)
 {
-	if (!(p->flags & DCG__F_VARLEN))
+	if (!(p->flags & (DCG__F_VARLEN | DCG__F_UPTO)))
 		return p->size;
 	size_t n = *(const size_t *)((const char *)base + p->aux_offset);
 	return n < p->size ? n : p->size;

@@ -65,6 +65,8 @@ enum dcg__default {
 #define DCG__F_NORANGE  0x40u  /* range checked by a cross-key rule */
 #define DCG__F_MAYBE_EMPTY 0x80u /* list: may have no entries */
 #define DCG__F_VARLEN   0x100u /* array: length is the size_t at aux_offset */
+#define DCG__F_UPTO     0x200u /* array: up to size entries, their count
+				  stored in the size_t at aux_offset */
 
 /* Where a section's struct lives in a model. */
 enum dcg__base {

@@ -123,6 +123,8 @@ struct dcg_tech {
  * of the representative days; docs/model.md, "Hourly profiles"). */
 #define DCG_MONTHS 12
 #define DCG_DAYS_MAX 366
+/* Most years a run writes hour by hour. */
+#define DCG_HOURLY_YEARS_MAX 16
 
 /* Families of typical daily load curves of demand other than data centers. */
 enum dcg_load_shape {
@@ -153,6 +155,8 @@ struct dcg_hours {
 	double day_weights[DCG_DAYS_MAX];   /* first D used; 0: not given */
 	double time_zone_h;                 /* clock of the profiles, hours
 					       ahead of UTC */
+	double output_years[DCG_HOURLY_YEARS_MAX]; /* written to /hourly */
+	size_t n_output_years;              /* 0: first and last whole year */
 	char profiles[256];                 /* CSV of profiles relative to the
 					       scenario's folder; "" none */
 };
@@ -462,5 +466,39 @@ size_t dcg_series_width(const struct dcg_model *m, enum dcg_series_id id);
  * q are the quadratures at t (nq entries). */
 int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 		     const double *y, const double *q, double *const *out);
+
+/* The hourly view of a year (written to /hourly): per region r, day d and
+ * hour h (index (r * D + d) * 24 + h), generation per region, technology,
+ * day and hour, flows per corridor, day and hour. */
+enum dcg_hourly_id {
+	DCG_HR_LOAD,        /* (region, day, hour) GW */
+	DCG_HR_NET_LOAD,    /* load less variable, must-run, hydro, storage */
+	DCG_HR_GENERATION,  /* (region, technology, day, hour) GW */
+	DCG_HR_CHARGE,      /* storage charging */
+	DCG_HR_CURTAILMENT, /* surplus curtailed or spilled */
+	DCG_HR_UNSERVED,    /* unserved energy in the dispatch */
+	DCG_HR_IMPORT,      /* net import over corridors, after losses */
+	DCG_HR_LOLP,        /* loss-of-load probability */
+	DCG_HR_FLOW,        /* (corridor, day, hour) GW sent */
+	DCG_HR_COUNT
+};
+
+struct dcg_hourly_info {
+	const char *name;      /* dataset name under /hourly */
+	char over;             /* 'r' region, 'j' region x technology,
+				  'l' corridor */
+	const char *units;
+	const char *long_name;
+};
+
+const struct dcg_hourly_info *dcg_hourly_info(enum dcg_hourly_id id);
+
+/* Values per year of an hourly series (e.g. R * D * 24); 0 without grid. */
+size_t dcg_hourly_width(const struct dcg_model *m, enum dcg_hourly_id id);
+
+/* Evaluates the hourly view at (t, y): out[id] (may be NULL to skip)
+ * receives dcg_hourly_width values. */
+int dcg_model_hourly(const struct dcg_model *m, struct dcg_work *w, double t,
+		     const double *y, double *const *out);
 
 #endif
