@@ -422,6 +422,12 @@ static const struct dcg__param grid_params[] = {
 	 .unit = "h/yr",
 	 .doc = "loss-of-load expectation standard (3 h/yr in Great Britain "
 		"and Ireland; 0.1 day/yr = 2.4 h/yr in much of North America)"},
+	{.key = "load_uncertainty", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(load_uncertainty), .min = 0, .max = 0.5,
+	 .dflt = DCG__D_NUMBER, .def = 0.03, .unit = "1",
+	 .doc = "standard deviation of the hourly load (forecast and weather) "
+		"over the load, added to the spread of thermal outages in the "
+		"loss-of-load calculation"},
 	{.key = "lole_gate_width", .type = DCG__P_DOUBLE,
 	 .offset = GRIDP(lole_gate_width), .flags = DCG__F_MIN_OPEN,
 	 .min = 1e-3, .max = 10, .dflt = DCG__D_NUMBER, .def = 0.5,
@@ -522,9 +528,12 @@ static const struct dcg__param tech_params[] = {
 	 .flags = DCG__F_MIN_OPEN, .min = 0, .max = 1, .dflt = DCG__D_NUMBER,
 	 .def = 0.85, .unit = "1", .doc = "storage: round-trip efficiency"},
 	{.key = "min_output", .type = DCG__P_DOUBLE, .offset = TECH(min_output),
-	 .min = 0, .max = 1, .dflt = DCG__D_NUMBER, .def = 0.3, .unit = "1",
+	 .min = 0, .max = 1, .dflt = DCG__D_NUMBER, .def = 0, .unit = "1",
 	 .doc = "hydro: share of the daily inflow that runs flat (minimum "
-		"flow); the rest follows the net-load peaks"},
+		"flow), the rest following the net-load peaks; thermal: share "
+		"of the available capacity that runs at every hour (minimum "
+		"stable generation, heat-led plants), which curtails variable "
+		"output when the load is low"},
 };
 
 static const struct dcg__param corridor_params[] = {

@@ -205,6 +205,7 @@ static void test_degenerate_margin(void)
 		m->regions[0].capacity_gw[j] = cap[j];
 	}
 	m->D = 0;
+	m->grid.load_uncertainty = 0.0;
 	CU_ASSERT_EQUAL_FATAL(dcg_model_finalize(m, NULL), 0);
 	struct dcg_work *w = dcg_work_new(m);
 	double *y = malloc(m->layout.n * sizeof *y);
@@ -239,11 +240,12 @@ static double exact_lolp(int n, double q, double u, double c)
 	return p;
 }
 
-static double model_lolp(int n, double q, double u, double need)
+static double model_lolp(int n, double q, double u, double need, double lu)
 {
 	struct dcg_model *m = fx_model(1, 1, 1, 1, 0);
 	m->techs[0].forced_outage_rate = q;
 	m->techs[0].unit_size_gw = u;
+	m->grid.load_uncertainty = lu;
 	m->regions[0].capacity_gw[0] = n * u;
 	CU_ASSERT_EQUAL_FATAL(dcg_model_set_days(m, 1, NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(dcg_model_finalize(m, NULL), 0);
@@ -252,6 +254,7 @@ static double model_lolp(int n, double q, double u, double need)
 	CU_ASSERT_FATAL(w && y && !dcg_model_initial(m, y));
 	for (size_t i = 0; i < w->H; i++) {
 		w->net_h[i] = need;
+		w->load_h[i] = need;
 		w->imp_h[i] = 0.0;
 	}
 	double lole, eue, lolp[DCG_HOURS];
@@ -272,7 +275,7 @@ static void test_lolp_convolution(void)
 	double q = 0.08, u = 0.5, mean_avail = n * u * (1 - q);
 	double need = 0.93 * mean_avail;
 	double exact = exact_lolp(n, q, u, n * u - need);
-	double gamma = model_lolp(n, q, u, need);
+	double gamma = model_lolp(n, q, u, need, 0.0);
 	double sd = sqrt(n * q * (1 - q)) * u;
 	double normal = 0.5 * erfc((n * u - need - n * q * u) / sd / sqrt(2.0));
 	printf("\n  110 units: exact %.3e, gamma %.3e, normal %.3e", exact, gamma, normal);
@@ -286,9 +289,14 @@ static void test_lolp_convolution(void)
 	u = 1.0;
 	need = 8.6;
 	exact = exact_lolp(n, q, u, n * u - need);
-	gamma = model_lolp(n, q, u, need);
+	gamma = model_lolp(n, q, u, need, 0.0);
 	printf("\n  10 units: exact %.3e, gamma %.3e\n", exact, gamma);
 	CU_ASSERT(gamma / exact > 0.5 && gamma / exact < 2.0);
+	/* Load uncertainty alone (units too small to matter): the normal
+	 * tail of the load, P(load dev > A - need) with sd lu need. */
+	double p = model_lolp(1000000000, 0.05, 1e-6, 900.0, 0.03);
+	double z = (1000.0 * 0.95 - 900.0) / (0.03 * 900.0);
+	CU_ASSERT_DOUBLE_EQUAL(p, 0.5 * erfc(z / sqrt(2.0)), 1e-4 * p);
 }
 
 /* One region, one day: solar against day- or night-peaking load. */

@@ -116,7 +116,9 @@ struct dcg_tech {
 	double duration_h;              /* storage: energy / power */
 	double efficiency;              /* storage: round trip */
 	double min_output;              /* hydro: share of the daily inflow that
-					   runs flat (minimum flow) */
+					   runs flat (minimum flow); thermal:
+					   share of the available capacity that
+					   always runs */
 };
 
 /* Profile settings (inputs/profiles.c turns them into the hourly profiles
@@ -218,6 +220,7 @@ struct dcg_grid_params {
 	enum dcg_standard standard;     /* what events are judged by */
 	enum dcg_standard gate_reads;   /* what the connection gate reads */
 	double lole_standard_h;         /* LOLE standard, h/yr */
+	double load_uncertainty;        /* sd of the hourly load / load */
 	double lole_gate_width;         /* gate width in natural-log units of
 					   LOLE */
 	/* Feedback switches, so coupled and uncoupled runs can be compared. */
