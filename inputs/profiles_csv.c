@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcgrid/config.h"
 #include "profiles.h"
 
 #define H DCG_HOURS
@@ -380,4 +381,10 @@ int dcg__profiles_write_csv(const struct dcg_model *m, FILE *f,
 				     "cannot write the profiles: %s",
 				     strerror(errno));
 	return 0;
+}
+
+int dcg_config_write_profiles(const struct dcg_model *m, FILE *f,
+			      struct dcg_error *err)
+{
+	return dcg__profiles_write_csv(m, f, err);
 }
