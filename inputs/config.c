@@ -1855,7 +1855,7 @@ static int load_tree(config_t *cfg, const char *origin, const char *dir,
 		rc = apply_set(&ld, cfg, sets[i]);
 	if (rc == 0)
 		rc = convert(&ld);
-	if (rc == 0)
+	if (rc == 0 && ld.m->grid_enabled && ld.m->hours.enabled)
 		rc = build_profiles(&ld, dir);
 	if (rc == 0)
 		rc = dcg_model_finalize(ld.m, err);

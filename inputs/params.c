@@ -630,8 +630,13 @@ static const struct dcg__param root_params[] = {
 	 .sub = &corridor_section, .unit = "",
 	 .doc = "transmission corridors between regions"},
 	{.key = "hours", .type = DCG__P_GROUP, .flags = DCG__F_GRID,
-	 .dflt = DCG__D_SECTION, .sub = &hours_section, .unit = "",
-	 .doc = "representative days and their hourly profiles"},
+	 .dflt = DCG__D_UNSET, .aux_offset = MODEL(hours.enabled),
+	 .sub = &hours_section, .unit = "",
+	 .sentinel = "one peak-hour day (base load at its peak factor, data "
+		     "centers at dc_peak_factor, every technology at its "
+		     "capacity credit: the first model's peak arithmetic)",
+	 .doc = "representative days and their hourly profiles (an empty "
+		"group gives 12 computed days)"},
 	{.key = "coupling", .type = DCG__P_GROUP, .dflt = DCG__D_SECTION,
 	 .sub = &coupling_section, .unit = "",
 	 .doc = "feedback switches, to compare coupled and uncoupled runs"},

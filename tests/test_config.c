@@ -419,7 +419,7 @@ static void test_grid_defaults(void)
 		CU_ASSERT_TRUE(is_constant(&m->techs[j].variable_cost, 0.0));
 		CU_ASSERT_EQUAL(m->techs[j].duration_h, 4.0);
 		CU_ASSERT_EQUAL(m->techs[j].efficiency, 0.85);
-		CU_ASSERT_EQUAL(m->techs[j].min_output, 0.3);
+		CU_ASSERT_EQUAL(m->techs[j].min_output, 0.0);
 	}
 	CU_ASSERT_EQUAL(m->corridors[0].availability, 0.95);
 	CU_ASSERT_EQUAL(m->corridors[0].length_km, 0.0);

@@ -153,6 +153,8 @@ struct dcg_region_profile {
 
 /* The representative days as configured (top-level group hours). */
 struct dcg_hours {
+	bool enabled;                       /* the config has an hours group;
+					       false: one peak-hour day */
 	size_t days;                        /* D */
 	double day_weights[DCG_DAYS_MAX];   /* first D used; 0: not given */
 	double time_zone_h;                 /* clock of the profiles, hours
