@@ -1784,6 +1784,14 @@ static int check_memory(struct load *ld)
 	for (int id = 0; id < DCG_SER_COUNT; id++)
 		row += (double)dcg_series_width(m, (enum dcg_series_id)id);
 	double result = 8.0 * T * row * 2.0;
+	/* The hourly view: the work area's arrays (6 per region, 1 per
+	 * corridor) and the result's chosen years. */
+	double hy = 0.0;
+	for (int id = 0; id < DCG_HR_COUNT; id++)
+		hy += (double)dcg_hourly_width(m, (enum dcg_hourly_id)id);
+	double ny = m->hours.n_output_years ? (double)m->hours.n_output_years : 2.0;
+	result += 8.0 * (hy * ny + (double)(m->D * DCG_HOURS) *
+				       (6.0 * (double)m->R + (double)m->L));
 	double n = (double)m->layout.n;
 	bool dense = m->linsol == DCG_LINSOL_DENSE ||
 		     (m->linsol == DCG_LINSOL_AUTO && n <= 60.0);
