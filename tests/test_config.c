@@ -1132,9 +1132,9 @@ static void test_visit(void)
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &g), 0);
 	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
 	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10,
-	 * technologies 3 x 7, corridor 4, regions.grid.profile 2 x (7 +
-	 * 3 x 12 monthly values), hours 3 + 12 day weights. */
-	CU_ASSERT_EQUAL(g.n, 61 + 38 + 10 + 21 + 4 + 2 * 43 + 15);
+	 * technologies 3 x 7, corridor 4, regions.grid.profile 2 x 10
+	 * (three arrays of 12 months, one call each), hours 4. */
+	CU_ASSERT_EQUAL(g.n, 61 + 38 + 10 + 21 + 4 + 2 * 10 + 4);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);
