@@ -24,7 +24,9 @@
  *   LOLE    = sum_d w_d sum_h LOLP[h]                  (h/yr; EUE in GWh/yr)
  *
  * (Q the regularised upper incomplete gamma function, from R's standalone
- * math library.) Without variance the outage is its mean and LOLP a step;
+ * math library.) The hour's load is uncertain too (forecast, weather): a
+ * normal deviation of sd load_uncertainty x load[h] adds its variance to v
+ * (and nothing to m3), so k and theta are the hour's. Without variance the outage is its mean and LOLP a step;
  * with m3 <= 0 (outage rates of 0.5 or more) a normal distribution is used.
  */
 #include <math.h>
@@ -54,7 +56,9 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 		mmin = fmin(mmin, mi);
 	}
 	double sw = 0.0, sm = 0.0, sn = 0.0, sl = 0.0, si = 0.0, sb = 0.0,
-	       sc = 0.0;
+	       sc = 0.0, ss = 0.0, sh = 0.0;
+	const double *hyd = &w->hyd_h[r * H], *dis = &w->dis_h[r * H],
+		     *chg = &w->chg_h[r * H];
 	double *cr = &w->credit[r * J];
 	for (size_t j = 0; j < J; j++)
 		cr[j] = 0.0;
@@ -71,6 +75,8 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 		si += e * imp[i];
 		sb += e * rg->load_shape[i];
 		sc += e * rg->dc_shape[i];
+		ss += e * (dis[i] - chg[i]);
+		sh += e * hyd[i];
 		for (size_t j = 0; j < J; j++)
 			if (m->techs[j].kind == DCG_TECH_VARIABLE ||
 			    m->techs[j].kind == DCG_TECH_MUST_RUN)
@@ -82,6 +88,8 @@ void dcg__region_margin(const struct dcg_model *m, struct dcg_work *w, size_t r)
 	w->imppeak[r] = si / sw;
 	w->bpeak[r] = sb / sw;
 	w->cpeak[r] = sc / sw;
+	w->stor_crit[r] = ss / sw;
+	w->hyd_crit[r] = sh / sw;
 	for (size_t j = 0; j < J; j++)
 		cr[j] /= sw;
 }
@@ -105,22 +113,25 @@ void dcg__region_lole(const struct dcg_model *m, const struct dcg_work *w,
 		v += q * (1.0 - q) * u * G;
 		m3 += q * (1.0 - q) * (1.0 - 2.0 * q) * u * u * G;
 	}
-	double sd = sqrt(v);
-	bool gamma = v > 0.0 && m3 > 0.0;
-	double k = gamma ? 4.0 * v * v * v / (m3 * m3) : 0.0;
-	double th = gamma ? m3 / (2.0 * v) : 0.0;
-	double shift = mu - k * th;
+	const double *load = &w->load_h[r * H];
+	double lu = m->grid.load_uncertainty;
 	double lole = 0.0, eue = 0.0;
 	for (size_t d = 0; d < m->D; d++) {
 		double wd = m->day_weight[d];
 		for (size_t h = 0; h < DCG_HOURS; h++) {
 			size_t i = d * DCG_HOURS + h;
 			double c = cn - (net[i] - imp[i]);
+			double vh = v + lu * lu * load[i] * load[i];
+			double sd = sqrt(vh);
+			bool gamma = vh > 0.0 && m3 > 0.0;
+			double k = gamma ? 4.0 * vh * vh * vh / (m3 * m3) : 0.0;
+			double th = gamma ? m3 / (2.0 * vh) : 0.0;
+			double shift = mu - k * th;
 			double p = 0.0, e = 0.0;
-			if (!(v > 0.0)) {
+			if (!(vh > 0.0)) {
 				p = mu > c ? 1.0 : 0.0;
 				e = fmax(mu - c, 0.0);
-			} else if (gamma) {
+			} else if (gamma && k < 1e6) {
 				double a = (c - shift) / th;
 				if (a > k + DCG_LOLP_TAIL_SD * sqrt(k) + 40.0) {
 					p = 0.0;
@@ -132,6 +143,8 @@ void dcg__region_lole(const struct dcg_model *m, const struct dcg_work *w,
 					e = th * (k * pgamma(a, k + 1.0, 1.0, 0, 0) - a * p);
 				}
 			} else if (c - mu <= DCG_LOLP_TAIL_SD * sd) {
+				/* A shape past 1e6 is a normal distribution to
+				 * within 1e-3 of its skew. */
 				double zs = (c - mu) / sd;
 				p = pnorm(zs, 0.0, 1.0, 0, 0);
 				e = sd * dnorm(zs, 0.0, 1.0, 0) - (c - mu) * p;

@@ -94,6 +94,41 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 			o[r] = qr[l->q_unserved];
 		if ((o = out[DCG_SER_CUM_EMISSIONS]))
 			o[r] = qr[l->q_emissions];
+		if ((o = out[DCG_SER_NET_PEAK]))
+			o[r] = w->netpeak[r];
+		if (out[DCG_SER_LOLE] || out[DCG_SER_EUE]) {
+			double lole = w->lole[r], eue = w->eue[r];
+			if (!dcg__needs_lole(m))
+				dcg__region_lole(m, w, y, r, &lole, &eue, NULL);
+			if ((o = out[DCG_SER_LOLE]))
+				o[r] = lole;
+			if ((o = out[DCG_SER_EUE]))
+				o[r] = eue;
+		}
+		if ((o = out[DCG_SER_STORAGE_CHARGE]))
+			o[r] = w->charge[r];
+		if ((o = out[DCG_SER_CURTAILMENT_TOTAL]))
+			o[r] = w->curt_total[r];
+		if ((o = out[DCG_SER_CAPACITY_CREDIT])) {
+			double sp = 0.0, hp = 0.0;
+			for (size_t j = 0; j < J; j++) {
+				if (m->techs[j].kind == DCG_TECH_STORAGE)
+					sp += y[dcg_ix_G(l, r, j)];
+				else if (m->techs[j].kind == DCG_TECH_HYDRO)
+					hp += y[dcg_ix_G(l, r, j)];
+			}
+			for (size_t j = 0; j < J; j++) {
+				const struct dcg_tech *tj = &m->techs[j];
+				double c = w->credit[r * J + j];
+				if (tj->kind == DCG_TECH_THERMAL)
+					c = 1.0 - tj->forced_outage_rate;
+				else if (tj->kind == DCG_TECH_STORAGE)
+					c = sp > 0.0 ? w->stor_crit[r] / sp : 0.0;
+				else if (tj->kind == DCG_TECH_HYDRO)
+					c = hp > 0.0 ? w->hyd_crit[r] / hp : 0.0;
+				o[r * J + j] = c;
+			}
+		}
 		for (size_t j = 0; j < J; j++) {
 			size_t rj = r * J + j;
 			if ((o = out[DCG_SER_CAPACITY]))

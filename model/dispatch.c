@@ -1,15 +1,18 @@
 /* Energy by the hour in merit order (docs/model.md, "Dispatch by the hour").
  *
- * After trade the thermal fleet must cover x[h] = net[h] - imp[h] (hours.c:
- * net is the load less variable, must-run, hydro and storage output;
- * corridors.c). It splits into what thermal plants serve and a surplus,
+ * After trade the thermal fleet must cover net[h] - imp[h] (hours.c: net is
+ * the load less variable, must-run, hydro and storage output;
+ * corridors.c). Each thermal technology runs at least its minimum
+ * m_j A_j (min_output: minimum stable generation, heat-led plants), with
+ * A_j = (1 - FOR_j) G_j; the rest splits into what thermal plants serve
+ * above their minimum and a surplus,
  *
- *   need = hinge(x),   surplus = hinge(-x)
+ *   x = net - imp - sum m_j A_j,   need = hinge(x),   surplus = hinge(-x)
  *
  * (hinge(x) - hinge(-x) = x exactly, smooth.h). Thermal technologies take
- * the need in order of variable cost (schedules at t), each up to its
- * available capacity (1 - FOR) G: g = min0(rest, A_j); what is left is
- * unserved energy. The surplus is curtailed: variable output first, in
+ * the need in order of variable cost (schedules at t), each up to the rest
+ * of its available capacity: g = m_j A_j + min0(rest, (1 - m_j) A_j); what
+ * is left is unserved energy. The surplus is curtailed: variable output first, in
  * proportion to it, the remainder from must-run output (spill). So for
  * every hour, to round-off,
  *
@@ -60,6 +63,12 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 	const double *dis = &w->dis_h[r * H], *chg = &w->chg_h[r * H];
 	double *gen = &w->gen[r * J], *curt = &w->curt[r * J];
 	size_t nth = merit_order(m, w, t);
+	double tmin = 0.0;
+	for (size_t n = 0; n < nth; n++) {
+		size_t j = w->merit[n];
+		tmin += m->techs[j].min_output * (1.0 - m->techs[j].forced_outage_rate) *
+			y[dcg_ix_G(l, r, j)];
+	}
 
 	double sp = 0.0, hp = 0.0;
 	for (size_t j = 0; j < J; j++) {
@@ -89,7 +98,7 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 				else if (kd == DCG_TECH_VARIABLE)
 					vre += o;
 			}
-			double x = net[i] - imp[i];
+			double x = net[i] - imp[i] - tmin;
 			double need = dcg__hinge(x, s), surplus = dcg__hinge(-x, s);
 			/* Curtailment: variable output first, then spill. */
 			double cv = dcg__min0(surplus, vre, s);
@@ -126,10 +135,12 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 			double rest = need;
 			for (size_t n = 0; n < nth; n++) {
 				size_t j = w->merit[n];
-				double A = (1.0 - m->techs[j].forced_outage_rate) *
+				const struct dcg_tech *tj = &m->techs[j];
+				double A = (1.0 - tj->forced_outage_rate) *
 					   y[dcg_ix_G(l, r, j)];
-				double g = dcg__min0(rest, A, s);
+				double g = dcg__min0(rest, (1.0 - tj->min_output) * A, s);
 				rest -= g;
+				g += tj->min_output * A;
 				gen[j] += wd * g;
 				if (out && out->gen)
 					out->gen[j * H + i] = g;

@@ -49,6 +49,7 @@ struct dcg_model *dcg_model_new(void)
 		.standard = DCG_STD_RESERVE_MARGIN,
 		.gate_reads = DCG_STD_RESERVE_MARGIN,
 		.lole_standard_h = 3.0,
+		.load_uncertainty = 0.03,
 		.lole_gate_width = 0.5,
 		.gate_enabled = true,
 		.price_growth_enabled = true,
@@ -163,7 +164,7 @@ int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		m->techs[j].unit_size_gw = 0.5;
 		m->techs[j].efficiency = 0.85;
 		m->techs[j].duration_h = 4.0;
-		m->techs[j].min_output = 0.3;
+		m->techs[j].min_output = 0.0;
 	}
 	for (size_t l = 0; l < L; l++) {
 		m->corridors[l].availability = 0.95;

@@ -43,6 +43,7 @@ struct dcg_work {
 	 * and imports there, and the variable technologies' credits (J). */
 	double *cn, *avail, *netpeak, *loadpeak, *imppeak, *credit;
 	double *bpeak, *cpeak; /* load and DC shapes at the critical hours */
+	double *stor_crit, *hyd_crit; /* storage and hydro output there (GW) */
 	/* Thermal technologies in merit order (dispatch.c), and their
 	 * variable costs at the last t (J each). */
 	size_t *merit;

@@ -92,11 +92,11 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	w->sv_dyn = calloc(R + 1, 1);
 	w->rating = calloc(L + 1, sizeof *w->rating);
 	/* The hourly view: 6 R H + L H values, and per region the firm fleet,
-	 * the critical-hour sums, LOLE, EUE and the dispatch totals (12 R), the
+	 * the critical-hour sums, LOLE, EUE and the dispatch totals (14 R), the
 	 * credits (R J) and the merit-order costs (J). */
 	size_t H = J ? m->D * DCG_HOURS : 0;
 	w->H = H;
-	w->hourly = calloc(6 * R * H + L * H + 12 * R + R * J + J + 1,
+	w->hourly = calloc(6 * R * H + L * H + 14 * R + R * J + J + 1,
 			   sizeof *w->hourly);
 	w->merit = calloc(J + 1, sizeof *w->merit);
 	if (!w->sv || !w->sv_dyn || !w->rating || !w->hourly || !w->merit ||
@@ -120,6 +120,8 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	TAKE(imppeak, R);
 	TAKE(bpeak, R);
 	TAKE(cpeak, R);
+	TAKE(stor_crit, R);
+	TAKE(hyd_crit, R);
 	TAKE(lole, R);
 	TAKE(eue, R);
 	TAKE(charge, R);

@@ -122,7 +122,7 @@ double dcg__shave_day(const double *n, size_t nh, double p, double e,
 	double dd;
 	double xc = sum_clip(n, nh, th, 1.0, p, s, &dd);
 	double se = DCG_SMOOTH_REL * e;
-	double x = dcg__smin(xc, e, se);
+	double x = dcg__min_below(xc, e, se);
 	double thd = th, thc = th;
 	if (x < xc) {
 		/* Energy-limited: discharge X above theta, charge X/eta below
@@ -154,7 +154,7 @@ double dcg__budget_day(const double *n, size_t nh, double p, double e,
 	/* All hours at full power give nh (p - s/2) at most... a budget past
 	 * what the power can deliver is spilled. */
 	double cap = (double)nh * p * (1.0 - 1e-6);
-	double x = dcg__smin(e, cap, DCG_SMOOTH_REL * cap);
+	double x = dcg__min_below(e, cap, DCG_SMOOTH_REL * cap);
 	double th = solve(n, nh, 0, x, 0.0, p, s, nlo - p - 2.0 * s, nhi, -1.0);
 	double sd = 0.0;
 	for (size_t h = 0; h < nh; h++) {

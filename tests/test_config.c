@@ -419,7 +419,7 @@ static void test_grid_defaults(void)
 		CU_ASSERT_TRUE(is_constant(&m->techs[j].variable_cost, 0.0));
 		CU_ASSERT_EQUAL(m->techs[j].duration_h, 4.0);
 		CU_ASSERT_EQUAL(m->techs[j].efficiency, 0.85);
-		CU_ASSERT_EQUAL(m->techs[j].min_output, 0.3);
+		CU_ASSERT_EQUAL(m->techs[j].min_output, 0.0);
 	}
 	CU_ASSERT_EQUAL(m->corridors[0].availability, 0.95);
 	CU_ASSERT_EQUAL(m->corridors[0].length_km, 0.0);
@@ -606,7 +606,7 @@ static void test_type_errors(void)
 	EXPECT(edit_msg(small_text, "segments = (", "segments = 1; y = ("),
 	       "scenario.cfg:6: unknown key y (valid keys: scenario, "
 	       "description, horizon, solver, datacenter, segments, hardware, "
-	       "regions, grid, technologies, corridors, coupling)");
+	       "regions, grid, technologies, corridors, hours, coupling)");
 	EXPECT(edit_msg(small_text, "\"small\"", "\"my small\""),
 	       "scenario.cfg:4: scenario = \"my small\" contains the character "
 	       "' ' (expected 1 to 63 characters of A-Z a-z 0-9 . _ -)");
@@ -1181,12 +1181,14 @@ static void test_visit(void)
 	struct visit_log g = {0};
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &g), 0);
 	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
-	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10 + 5
+	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10 + 6
 	 * (peak_smoothing, standard, gate_reads, lole_standard_h,
-	 * lole_gate_width), technologies 3 x (7 + 6: forced_outage_rate,
-	 * unit_size_gw, variable_cost, duration_h, efficiency, min_output),
-	 * corridor 4 + 3 (availability, length_km, loss_per_1000km). */
-	CU_ASSERT_EQUAL(g.n, 61 + 38 + 15 + 39 + 7);
+	 * load_uncertainty, lole_gate_width), technologies 3 x (7 + 6:
+	 * forced_outage_rate, unit_size_gw, variable_cost, duration_h,
+	 * efficiency, min_output), corridor 4 + 3 (availability, length_km,
+	 * loss_per_1000km), regions.grid.profile 2 x (7 + 3 x 12 monthly
+	 * values); no hours group (one peak-hour day), so none of its keys. */
+	CU_ASSERT_EQUAL(g.n, 61 + 38 + 16 + 39 + 7 + 2 * 43);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);

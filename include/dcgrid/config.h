@@ -23,6 +23,7 @@
 #define DCGRID_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dcgrid/model.h"
 #include "dcgrid/status.h"
@@ -54,6 +55,13 @@ int dcg_config_load_default(const char *const *sets, size_t nsets,
  * model. Caller frees *ret_text. */
 int dcg_config_dump(const struct dcg_model *m, char **ret_text,
 		    struct dcg_error *err);
+
+/* Writes the hourly profiles of m's representative days (grid only) as CSV
+ * in the format hours.profiles reads (docs/config.md, "Hourly profiles"),
+ * with numbers that read back to the same doubles. Implemented in
+ * inputs/profiles_csv.c. */
+int dcg_config_write_profiles(const struct dcg_model *m, FILE *f,
+			      struct dcg_error *err);
 
 /* One resolved parameter, as visited for HDF5 attributes and docs. */
 enum dcg_param_type {

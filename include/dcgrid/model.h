@@ -116,7 +116,53 @@ struct dcg_tech {
 	double duration_h;              /* storage: energy / power */
 	double efficiency;              /* storage: round trip */
 	double min_output;              /* hydro: share of the daily inflow that
-					   runs flat (minimum flow) */
+					   runs flat (minimum flow); thermal:
+					   share of the available capacity that
+					   always runs */
+};
+
+/* Profile settings (inputs/profiles.c turns them into the hourly profiles
+ * of the representative days; docs/model.md, "Hourly profiles"). */
+#define DCG_MONTHS 12
+#define DCG_DAYS_MAX 366
+/* Most years a run writes hour by hour. */
+#define DCG_HOURLY_YEARS_MAX 16
+
+/* Families of typical daily load curves of demand other than data centers. */
+enum dcg_load_shape {
+	DCG_LOAD_DUAL_PEAK = 0,   /* summer and winter peaks (national) */
+	DCG_LOAD_SUMMER_PEAK = 1, /* air-conditioning peak (east, south) */
+	DCG_LOAD_WINTER_PEAK = 2, /* heating and lighting peak (north) */
+};
+
+/* A region's profile settings (grid only). Monthly arrays run January to
+ * December. */
+struct dcg_region_profile {
+	double latitude_deg;            /* north positive */
+	double longitude_deg;           /* east positive; sets solar noon */
+	enum dcg_load_shape load_shape;
+	double clearness[DCG_MONTHS];   /* monthly clearness index KT */
+	double solar_full_load_h;       /* < 0: the solar technology's CF */
+	double wind_monthly[DCG_MONTHS]; /* relative monthly wind output */
+	double wind_diurnal_amplitude;  /* relative amplitude of the daily
+					   cycle of wind output */
+	double wind_peak_hour;          /* clock hour of the daily maximum */
+	double wind_full_load_h;        /* < 0: the wind technology's CF */
+	double hydro_monthly[DCG_MONTHS]; /* relative monthly hydro inflow */
+};
+
+/* The representative days as configured (top-level group hours). */
+struct dcg_hours {
+	bool enabled;                       /* the config has an hours group;
+					       false: one peak-hour day */
+	size_t days;                        /* D */
+	double day_weights[DCG_DAYS_MAX];   /* first D used; 0: not given */
+	double time_zone_h;                 /* clock of the profiles, hours
+					       ahead of UTC */
+	double output_years[DCG_HOURLY_YEARS_MAX]; /* written to /hourly */
+	size_t n_output_years;              /* 0: first and last whole year */
+	char profiles[256];                 /* CSV of profiles relative to the
+					       scenario's folder; "" none */
 };
 
 struct dcg_region {
@@ -143,6 +189,7 @@ struct dcg_region {
 	 * inflow), with day-weighted mean equal to its capacity_factor;
 	 * thermal and storage blocks are unused. Owned. */
 	double *load_shape, *dc_shape, *cf_shape;
+	struct dcg_region_profile profile; /* how the profiles are made */
 };
 
 struct dcg_corridor {
@@ -175,6 +222,7 @@ struct dcg_grid_params {
 	enum dcg_standard standard;     /* what events are judged by */
 	enum dcg_standard gate_reads;   /* what the connection gate reads */
 	double lole_standard_h;         /* LOLE standard, h/yr */
+	double load_uncertainty;        /* sd of the hourly load / load */
 	double lole_gate_width;         /* gate width in natural-log units of
 					   LOLE */
 	/* Feedback switches, so coupled and uncoupled runs can be compared. */
@@ -223,6 +271,7 @@ struct dcg_model {
 	 * weights are the days of a year each stands for (sum 365). */
 	size_t D;
 	double *day_weight;             /* owned, D */
+	struct dcg_hours hours;         /* how the days are configured */
 
 	bool grid_enabled;              /* false: no grid states, gate = 1 */
 	struct dcg_grid_params grid;
@@ -389,6 +438,12 @@ enum dcg_series_id {
 	DCG_SER_GENERATION,
 	DCG_SER_CURTAILMENT,
 	DCG_SER_FLOW,
+	DCG_SER_NET_PEAK,
+	DCG_SER_LOLE,
+	DCG_SER_EUE,
+	DCG_SER_STORAGE_CHARGE,
+	DCG_SER_CURTAILMENT_TOTAL,
+	DCG_SER_CAPACITY_CREDIT,
 	/* integrals carried by the solver, cumulative from t0 */
 	DCG_SER_CUM_DC_ENERGY,
 	DCG_SER_CUM_UNSERVED,
@@ -416,5 +471,39 @@ size_t dcg_series_width(const struct dcg_model *m, enum dcg_series_id id);
  * q are the quadratures at t (nq entries). */
 int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 		     const double *y, const double *q, double *const *out);
+
+/* The hourly view of a year (written to /hourly): per region r, day d and
+ * hour h (index (r * D + d) * 24 + h), generation per region, technology,
+ * day and hour, flows per corridor, day and hour. */
+enum dcg_hourly_id {
+	DCG_HR_LOAD,        /* (region, day, hour) GW */
+	DCG_HR_NET_LOAD,    /* load less variable, must-run, hydro, storage */
+	DCG_HR_GENERATION,  /* (region, technology, day, hour) GW */
+	DCG_HR_CHARGE,      /* storage charging */
+	DCG_HR_CURTAILMENT, /* surplus curtailed or spilled */
+	DCG_HR_UNSERVED,    /* unserved energy in the dispatch */
+	DCG_HR_IMPORT,      /* net import over corridors, after losses */
+	DCG_HR_LOLP,        /* loss-of-load probability */
+	DCG_HR_FLOW,        /* (corridor, day, hour) GW sent */
+	DCG_HR_COUNT
+};
+
+struct dcg_hourly_info {
+	const char *name;      /* dataset name under /hourly */
+	char over;             /* 'r' region, 'j' region x technology,
+				  'l' corridor */
+	const char *units;
+	const char *long_name;
+};
+
+const struct dcg_hourly_info *dcg_hourly_info(enum dcg_hourly_id id);
+
+/* Values per year of an hourly series (e.g. R * D * 24); 0 without grid. */
+size_t dcg_hourly_width(const struct dcg_model *m, enum dcg_hourly_id id);
+
+/* Evaluates the hourly view at (t, y): out[id] (may be NULL to skip)
+ * receives dcg_hourly_width values. */
+int dcg_model_hourly(const struct dcg_model *m, struct dcg_work *w, double t,
+		     const double *y, double *const *out);
 
 #endif
