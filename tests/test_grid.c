@@ -622,8 +622,10 @@ static void test_two_region_equilibrium(void)
 
 /* Three regions on a line with all three kinds of technology: region 0
  * curtails wind and solar, region 1 needs part of its thermal fleet,
- * region 2 runs out of capacity. */
-static struct dcg_model *dispatch_model(void)
+ * region 2 runs out of capacity. With merit, technology 1 is a second
+ * thermal one, cheaper than technology 0, so that the merit order is not
+ * the index order. */
+static struct dcg_model *dispatch_model(bool merit)
 {
 	struct dcg_model *m = gx_model(3, 1, 1, 3, 2);
 	m->classes[0].initial_racks = 200000.0;
@@ -648,22 +650,36 @@ static struct dcg_model *dispatch_model(void)
 	fx_const(&m->corridors[0].rating_gw, 1.5);
 	fx_const(&m->corridors[1].rating_gw, 3.0);
 	m->corridors[1].length_km = 1000.0;
+	if (merit) {
+		m->techs[1].kind = DCG_TECH_THERMAL;
+		m->techs[1].forced_outage_rate = 0.15;
+		fx_const(&m->techs[0].variable_cost, 40.0);
+		fx_const(&m->techs[1].variable_cost, 25.0);
+	}
 	m->t1 = 2025.0;
 	finalize_ok(m);
 	return m;
 }
 
-static void test_dispatch_by_hand(void)
+static void check_dispatch(bool merit)
 {
-	struct dcg_model *m = dispatch_model();
+	struct dcg_model *m = dispatch_model(merit);
 	struct dcg_result *res = solve_ok(m);
 	struct hand h;
 	hand_eval(m, m->t0, res->y, &h);
 	size_t J = m->J;
-	/* The regimes are the ones intended. */
-	CU_ASSERT(h.curt[0 * J + 2] > 0.5);
+	/* The regimes are the ones intended (with merit, region 0 has no
+	 * must-run output to make a surplus). */
+	CU_ASSERT(merit || h.curt[0 * J + 2] > 0.5);
 	CU_ASSERT(h.gen[1 * J + 0] > 1.0 && h.gen[1 * J + 0] < h.A[1] - 1.0);
 	CU_ASSERT(h.unserved[2] > 0.5 && h.unserved[0] == 0.0 && h.unserved[1] == 0.0);
+	if (merit) {
+		/* The cheaper technology 1 runs flat out (0.85 x 2 GW) in
+		 * region 1 before technology 0 tops up. */
+		CU_ASSERT_DOUBLE_EQUAL(ser(m, res, DCG_SER_GENERATION, 0, 1 * J + 1), 0.85 * 2.0,
+				       1e-9);
+		CU_ASSERT_EQUAL(h.curt[1 * J + 1], 0.0);
+	}
 	CU_ASSERT(fabs(h.mean_imp[1]) > 0.1 && fabs(h.mean_imp[2]) > 0.1);
 	CU_ASSERT(h.lost[1] > 0.01);
 	int bad = compare_t0(m, res, &h);
@@ -695,6 +711,12 @@ static void test_dispatch_by_hand(void)
 	}
 	dcg_result_free(res);
 	dcg_model_free(m);
+}
+
+static void test_dispatch_by_hand(void)
+{
+	check_dispatch(false);
+	check_dispatch(true);
 }
 
 /* ------------------------------------------------------------------ */
