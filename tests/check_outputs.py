@@ -339,6 +339,14 @@ ORDER = ["time", "year", "regions", "hardware", "segments", "technologies",
          "corridors"]
 
 
+def is_float(x):
+    try:
+        float(x)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
 def check_csv(c, folder, path):
     with h5py.File(path, "r") as f:
         groups = {}
@@ -370,6 +378,9 @@ def check_csv(c, folder, path):
                     f"{len(rows) - 1} rows")
             # Index every value by (variable, labels) and compare all rows.
             labels = {}
+            # Numeric axes (time, year, and the hourly view's day and hour,
+            # which the CSV writes as integers) are compared as numbers.
+            numeric = set()
             for d in used:
                 scale = None
                 for _, ds, dims in members:
@@ -379,6 +390,8 @@ def check_csv(c, folder, path):
                 v = scale[()]
                 labels[d] = ([text(x) for x in v] if v.dtype.kind in "OSU"
                              else [repr(float(x)) for x in v])
+                if v.dtype.kind not in "OSU":
+                    numeric.add(d)
             by_name = {n: (ds[()], dims, text(ds.attrs.get("units", "")))
                        for n, ds, dims in members}
             pos = {d: {lab: i for i, lab in enumerate(labels[d])} for d in used}
@@ -395,7 +408,7 @@ def check_csv(c, folder, path):
                 idx = []
                 for d in dims:
                     cell = rec[COLUMN.get(d, d)]
-                    if d in ("time", "year"):
+                    if d in numeric and is_float(cell):
                         cell = repr(float(cell))
                     idx.append(pos[d].get(cell))
                 if None in idx or float(rec["value"]) != data[tuple(idx)] or \
