@@ -568,6 +568,22 @@ def check_hourly(c, path, want_years=None):
         c.check(bool(np.all((lolp >= 0) & (lolp <= 1))),
                 f"0 <= lolp <= 1 (range {lolp.min():.3g} .. {lolp.max():.3g})")
 
+        # The series at the view's time are day-weighted sums of the hours:
+        # LOLE (h/year) of LOLP, the surplus (mean GW) of curtailment.
+        rows = [int(np.argmin(np.abs(t - x))) for x in tt]
+        if all(abs(t[i] - x) < 1e-9 for i, x in zip(rows, tt)) and \
+                "lole" in f["grid"]:
+            wl = w[None, None, :, None]
+            lole = (lolp * wl).sum(axis=(2, 3))
+            surplus = (h["curtailment"][()] * wl).sum(axis=(2, 3)) / 8760.0
+            g_lole = f["grid/lole"][rows]
+            g_sur = f["grid/surplus"][rows]
+            c.check(np.allclose(lole, g_lole, rtol=1e-9, atol=1e-12),
+                    "/grid/lole = day-weighted sum of hourly LOLP at the "
+                    f"view's times (largest {g_lole.max():.3g} h/year)")
+            c.check(np.allclose(surplus, g_sur, rtol=1e-9, atol=1e-12),
+                    "/grid/surplus = day-weighted mean of hourly curtailment")
+
         # xarray: /hourly opens with its coordinates, both engines; the root
         # labels attach with assign_coords and select the same numbers.
         regions = list(f["regions"].asstr()[()])
