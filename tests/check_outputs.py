@@ -486,7 +486,7 @@ def check_image(c, path, min_bytes):
 # thermal minimum exceed the load (chengdu-chongqing's "other" in the
 # default scenario, to -13 GW). A file whose generation is >= 0 everywhere
 # then fails the check, so the flag cannot outlive the fix.
-KNOWN_NEGATIVE_GENERATION = True
+KNOWN_NEGATIVE_GENERATION = False
 
 HOURLY_R = ("load", "net_load", "storage_charge", "curtailment", "unserved",
             "net_import", "lolp")
