@@ -872,6 +872,12 @@ static int write_solver(struct writer *w)
 	    (rc = attr_double(w, g, o, "last_step_yr", s->last_step_yr)) ||
 	    (rc = attr_string_n(w, g, o, "method", s->method,
 				strnlen(s->method, sizeof s->method))) ||
+	    (rc = attr_string_n(w, g, o, "method_setting", s->method_setting,
+				strnlen(s->method_setting, sizeof s->method_setting))) ||
+	    (rc = attr_double(w, g, o, "method_switch_time", s->method_switch_time)) ||
+	    (rc = attr_string_n(w, g, o, "nonlinear_solver", s->nonlinear_solver,
+				strnlen(s->nonlinear_solver,
+					sizeof s->nonlinear_solver))) ||
 	    (rc = attr_string_n(w, g, o, "linear_solver", s->linear_solver,
 				strnlen(s->linear_solver,
 					sizeof s->linear_solver))) ||

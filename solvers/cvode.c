@@ -127,7 +127,8 @@ static void quad_tolerances(const struct dcg_model *m, const double *y0,
 		for (size_t i = 0; i < m->layout.nq; i++)
 			fac = fmax(fac, fabs(qd[i]));
 	for (size_t i = 0; i < m->layout.nq; i++)
-		qtol[i] = m->atol * fmax(qd ? fabs(qd[i]) : 0.0, 1e-3 * fac + 1e-9);
+		qtol[i] = m->atol * dcg__tol_scale(m) *
+			  fmax(qd ? fabs(qd[i]) : 0.0, 1e-3 * fac + 1e-9);
 	free(qd);
 	dcg_work_free(w);
 }
@@ -153,12 +154,13 @@ static int start_cvode(struct solve_ctx *c, int lmm, bool fixed_point,
 		return dcg_error_set(err, DCG_ESOLVER, "cannot create the CVODES solver");
 	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, c)) ||
 	    (flag = CVodeInit(mem, f_rhs, t, c->y)) ||
-	    (flag = CVodeSVtolerances(mem, m->rtol, c->abstol)) ||
+	    (flag = CVodeSVtolerances(mem, m->rtol * dcg__tol_scale(m), c->abstol)) ||
 	    (flag = CVodeSetUserData(mem, c)) ||
 	    (flag = CVodeSetMaxNumSteps(mem, (long)m->max_steps)) ||
 	    (flag = CVodeSetConstraints(mem, c->cons)) ||
 	    (nq && ((flag = CVodeQuadInit(mem, f_quad, c->q)) ||
-		    (flag = CVodeQuadSVtolerances(mem, m->rtol, c->qtol)) ||
+		    (flag = CVodeQuadSVtolerances(mem, m->rtol * dcg__tol_scale(m),
+						  c->qtol)) ||
 		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE)))) ||
 	    (fixed_point && (flag = CVodeSetNonlinearSolver(mem, c->nls)))) {
 		char fb[64];
