@@ -179,6 +179,16 @@ int dcg__h5_write_parameters(hid_t file, const struct dcg_model *m, const char *
 		op = "H5DSattach_scale";
 		goto fail;
 	}
+	if (H5LTset_attribute_string(g, "name", "long_name",
+				     "parameter: the config path as --set takes it") < 0 ||
+	    H5LTset_attribute_string(g, "value", "long_name",
+				     "value of the parameter in its own config units "
+				     "(docs/config.md); NaN for names and choices") < 0 ||
+	    H5LTset_attribute_string(g, "text", "long_name",
+				     "name or choice; empty for numbers") < 0) {
+		op = "H5LTset_attribute_string";
+		goto fail;
+	}
 	rc = 0;
 	goto finish;
 fail: {
