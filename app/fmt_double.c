@@ -56,7 +56,7 @@ static void digits17(double v, struct digits *dg)
 	dg->d[0] = s[0];
 	memcpy(dg->d + 1, s + 2, 16);
 	dg->d[17] = '\0';
-	dg->e = atoi(s + 19);
+	dg->e = (int)strtol(s + 19, NULL, 10);
 }
 
 /* The p leading digits of dg rounded half up into out (p digits, *e the
