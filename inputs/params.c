@@ -25,7 +25,7 @@ _Static_assert(sizeof(enum dcg_standard) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_load_shape) == sizeof(int), "enum size");
 
 const char *const dcg__interp_names[] = {"linear", "step", "log", NULL};
-static const char *const method_names[] = {"bdf", "adams", NULL};
+static const char *const method_names[] = {"bdf", "adams", "auto", NULL};
 static const char *const precond_names[] = {"auto", "none", "block", NULL};
 static const char *const linsol_names[] = {"auto", "dense", "klu", "gmres",
 					   NULL};
@@ -71,10 +71,11 @@ static const struct dcg__param solver_params[] = {
 	 .doc = "absolute tolerance as a fraction of each state's typical "
 		"size"},
 	{.key = "method", .type = DCG__P_ENUM, .offset = MODEL(method),
-	 .dflt = DCG__D_TEXT, .def_text = "bdf", .names = method_names,
+	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = method_names,
 	 .unit = "",
-	 .doc = "integration method: bdf for stiff problems, adams for "
-		"non-stiff ones"},
+	 .doc = "integration method: auto (Adams with a fixed-point "
+		"corrector, switching to bdf once the system proves stiff), "
+		"bdf or adams (both with Newton's method throughout)"},
 	{.key = "linear_solver", .type = DCG__P_ENUM, .offset = MODEL(linsol),
 	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = linsol_names,
 	 .unit = "",

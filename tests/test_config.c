@@ -291,7 +291,7 @@ static void test_small_defaults(void)
 	CU_ASSERT_EQUAL(m->output_step_yr, 0.25);
 	CU_ASSERT_EQUAL(m->rtol, 1e-6);
 	CU_ASSERT_EQUAL(m->atol, 1e-6);
-	CU_ASSERT_EQUAL(m->method, DCG_METHOD_BDF);
+	CU_ASSERT_EQUAL(m->method, DCG_METHOD_AUTO);
 	CU_ASSERT_EQUAL(m->linsol, DCG_LINSOL_AUTO);
 	CU_ASSERT_EQUAL(m->max_steps, 100000);
 	CU_ASSERT_EQUAL(m->grid.pue_time_yr, 2.0);
@@ -593,7 +593,7 @@ static void test_type_errors(void)
 	EXPECT(edit_msg(small_text, "scenario = \"small\";",
 			"scenario = \"small\"; solver = { method = \"rk4\"; };"),
 	       "scenario.cfg:4: solver.method = \"rk4\" is not a valid choice "
-	       "(expected one of \"bdf\", \"adams\")");
+	       "(expected one of \"bdf\", \"adams\", \"auto\")");
 	EXPECT(edit_msg(small_text, "kw_per_rack = 8.0;",
 			"kw_per_rack = \"8\";"),
 	       "scenario.cfg:18: hardware.[0].kw_per_rack = \"8\" has the "
