@@ -651,11 +651,16 @@ struct visit {
 
 static int visit_section(struct visit *v, const struct dcg__section *sec,
 			 size_t index, size_t plen);
+static void ref_range(char *buf, size_t size, const struct dcg__param *p);
 
 static int visit_emit(struct visit *v, const struct dcg__param *p,
 		      enum dcg_param_type type, double number,
 		      const char *string, const struct dcg_schedule *sched)
 {
+	bool numeric = type == DCG_PT_DOUBLE || type == DCG_PT_INT ||
+		       type == DCG_PT_SCHEDULE;
+	char range[256];
+	ref_range(range, sizeof range, p);
 	struct dcg_param_value pv = {
 		.path = v->path,
 		.type = type,
@@ -664,6 +669,14 @@ static int visit_emit(struct visit *v, const struct dcg__param *p,
 		.schedule = sched,
 		.units = p->unit,
 		.doc = p->doc,
+		.min = numeric ? p->min : NAN,
+		.max = numeric ? p->max : NAN,
+		.range = range,
+		.min_open = (p->flags & DCG__F_MIN_OPEN) != 0,
+		.max_open = (p->flags & DCG__F_MAX_OPEN) != 0,
+		.default_number = p->dflt == DCG__D_NUMBER ? p->def : NAN,
+		.sentinel = (p->flags & DCG__F_SENTINEL) ? p->sentinel : NULL,
+		.choices = p->type == DCG__P_ENUM ? p->names : NULL,
 	};
 	return v->fn(v->ctx, &pv);
 }
