@@ -14,7 +14,15 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import puppeteer from "puppeteer-core";
+
+let puppeteer;
+try {
+  puppeteer = (await import("puppeteer-core")).default;
+} catch (e) {
+  console.log(`FAIL: puppeteer-core is not installed (${e.message}); scripts/setup installs it with npm ci`);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 
 const [dcgrid, buildDir] = process.argv.slice(2);
 if (!dcgrid || !buildDir) {

@@ -214,8 +214,8 @@ function sumFirst(s, run) {
 /* One panel's lines for a run: {labels, columns}. */
 const PANELS = [
   { id: "energy", title: "Data-center electricity by region", key: () => "datacenter/energy" },
-  { id: "racks", title: "Racks in service by hardware class", key: () => "datacenter/racks",
-    lines: (s, run) => sumFirst(s, run) },
+  { id: "racks", title: "Racks in service by hardware class (log scale)", key: () => "datacenter/racks",
+    lines: (s, run) => sumFirst(s, run), log: true },
   { id: "adequacy", title: "Reserve margin by region, and its standard",
     /* LOLE where the grid model has it, else the reserve margin. */
     key: (run) => (run.series.find((s) => /(^|_)lole$/.test(s.name)) || {}).key || "grid/reserve_margin",
@@ -246,20 +246,22 @@ function draw(panel) {
   const a = linesOf(panel, cur), b = linesOf(panel, base) || a;
   const el = $(`panel-${panel.id}`);
   el.querySelector(".title").textContent = !a ? `${panel.title}: not in this run` :
-    panel.id === "any" ? `${a.series.long_name} (${a.series.units})` : panel.title;
+    panel.id === "any" ? a.series.long_name + (units(a.series.units) ? ` (${a.series.units})` : "") :
+    panel.title;
   if (!a) return;
   const { xs, cur: cc, base: bc } = align(cur, base, a.columns, b.columns);
   const data = [xs, ...cc, ...bc];
   const series = [{ label: "year", value: (u, v) => (v == null ? "" : v.toFixed(2)) }];
-  a.labels.forEach((l, i) => series.push({ label: l, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }));
-  a.labels.forEach((l, i) => series.push({ label: `${l} (baseline)`, stroke: COLORS[i % COLORS.length],
-    width: 1, dash: [5, 4], spanGaps: true, show: true }));
+  const line = { spanGaps: true, points: { show: false } };
+  a.labels.forEach((l, i) => series.push({ ...line, label: l, stroke: COLORS[i % COLORS.length], width: 2 }));
+  a.labels.forEach((l, i) => series.push({ ...line, label: `${l} (base)`, stroke: COLORS[i % COLORS.length],
+    width: 1, dash: [6, 4] }));
   const std = panel.standard && panel.standard(cur);
   if (std) {
     const distinct = Array.from(new Set(std));
     distinct.slice(0, 3).forEach((v) => {
       data.push(xs.map(() => v));
-      series.push({ label: `standard ${v}`, stroke: "#000", width: 1.5, dash: [2, 3] });
+      series.push({ label: `standard ${v}`, stroke: "#000", width: 1.5, dash: [2, 3], points: { show: false } });
     });
   }
   const key = series.map((s) => s.label).join("|");
@@ -272,9 +274,10 @@ function draw(panel) {
   if (chart) chart.destroy();
   chart = new uPlot({
     width, height: 300,
-    scales: { x: { time: false } },
+    scales: { x: { time: false }, y: panel.log ? { distr: 3 } : {} },
     series,
-    axes: [{ label: "year" }, { label: units(a.series.units) || a.series.units, size: 70 }],
+    axes: [{ label: "year", values: (u, vals) => vals.map((v) => String(v)) },
+      { label: units(a.series.units), size: 70 }],
     legend: { live: false },
   }, data, el.querySelector(".chart"));
   chart._key = key;
