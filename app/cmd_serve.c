@@ -498,7 +498,7 @@ int dcg__cmd_serve(int argc, char **argv)
 
 	/* Wait for SIGINT or SIGTERM; the handler only sets a flag. */
 	while (!dcg__signals_caught()) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
+		struct timespec ts = {0, 100000000L};
 		nanosleep(&ts, NULL);
 	}
 	printf("dcgrid: %s: stopping\n",

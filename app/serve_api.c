@@ -230,6 +230,7 @@ static int parse_request(const char *body, size_t len, struct request *q,
 			 struct dcg__serve_reply *r)
 {
 	json_error_t je;
+	memset(&je, 0, sizeof je);
 	json_t *o = len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &je) :
 			  json_object();
 	int rc = -1;
