@@ -1,5 +1,5 @@
 /* Internal interface of `dcgrid serve` (app/cmd_serve.c, serve_api.c,
- * serve_json.c): the scenario explorer over HTTP.
+ * serve_json.c, serve_explorer.c): the scenario explorer over HTTP.
  *
  * cmd_serve.c owns the HTTP side (libmicrohttpd: connections, bodies,
  * static files, headers); serve_api.c answers the API from a method, a path
@@ -85,6 +85,14 @@ json_t *dcg__serve_result_json(const struct dcg_model *m,
  * units, range, default and current value, and each point of a schedule as
  * PATH.year.[i] and PATH.value.[i]. */
 json_t *dcg__serve_settings_json(const struct dcg_model *m);
+
+/* serve_explorer.c: the explorer list of CONFIG (NULL: the built-in
+ * scenario; a CONFIG without one gets the built-in list) as JSON, each
+ * entry a "number" of settings (the list of dcg__serve_settings_json) with
+ * its label, units, value, min, max and step; entries that are not are left
+ * out with a warning to warn (may be NULL). */
+json_t *dcg__serve_explorer_json(const char *config, const json_t *settings,
+				 FILE *warn);
 
 /* A number as JSON (null when not finite, which JSON cannot hold). */
 json_t *dcg__serve_number(double v);
