@@ -244,6 +244,33 @@ check "  a 503 says try again (Retry-After)" bash -c "grep -li 'retry-after: 1' 
 kill -INT "$PID"
 wait "$PID" || true
 
+# --- another scenario: its own explorer list, or the built-in one's ------------
+start small "$HERE/data/cfg_small.cfg"
+req GET /api/settings ""
+check "a scenario without a list gets the built-in one's paths it has" test \
+	"$(json "[e['path'] for e in d['explorer']]")" = \
+	"['hardware.[1].availability.year.[1]', 'hardware.[1].availability.value.[1]', 'segments.[1].growth.value.[0]', 'segments.[1].growth.value.[1]']"
+check "  and says which it leaves out" grep -q '<built-in>:[0-9]*: explorer entry grid.invest_time_yr is not a number of this scenario; left out' small.err
+req POST /api/run '{"set": {"hardware.[0].life_yr": 7}}'
+check "the command line names the CONFIG" test "$(json "d['command']")" = \
+	"dcgrid run $HERE/data/cfg_small.cfg --set 'hardware.[0].life_yr=7'"
+kill -INT "$PID"
+wait "$PID" || true
+{
+	cat "$HERE/data/cfg_small.cfg"
+	echo 'explorer = ( { path = "segments.[0].growth.value.[0]"; label = "general growth"; },'
+	echo '  { path = "scenario"; label = "a name"; }, { label = "no path"; } );'
+} >own.cfg
+start own own.cfg
+req GET /api/settings ""
+check "a scenario's own list, with the range of the table" test \
+	"$(json "[(e['path'], e['label'], e['min'], e['max']) for e in d['explorer']]")" = \
+	"[('segments.[0].growth.value.[0]', 'general growth', -1.0, 5.0)]"
+check "  a text is left out" grep -q 'own.cfg:[0-9]*: explorer entry scenario is not a number' own.err
+check "  an entry without a path too" grep -q 'explorer entry 2 needs path and label' own.err
+kill -INT "$PID"
+wait "$PID" || true
+
 # --- command line ------------------------------------------------------------------
 expect 2 "--port 70000" -- serve --port 70000
 check "  says the range" has 'expected a port number 0 to 65535' err.txt
