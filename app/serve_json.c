@@ -336,7 +336,7 @@ static int visit_cb(void *ctx, const struct dcg_param_value *pv)
 json_t *dcg__serve_settings_json(const struct dcg_model *m)
 {
 	json_t *list = json_array();
-	if (list && dcg_config_visit(m, visit_cb, list)) {
+	if (list && dcg_config_visit_ranges(m, visit_cb, list)) {
 		json_decref(list);
 		return NULL;
 	}

@@ -1182,14 +1182,23 @@ static int check_range(void *ctx, const struct dcg_param_value *pv)
 	return 0;
 }
 
+static int no_range(void *ctx, const struct dcg_param_value *pv)
+{
+	(void)ctx;
+	CU_ASSERT_PTR_NULL(pv->range);
+	return 0;
+}
+
 static void test_visit_ranges(void)
 {
 	struct dcg_model *m = NULL;
 	struct dcg_error err = {0};
 	CU_ASSERT_EQUAL_FATAL(dcg_config_load_default(NULL, 0, &m, &err), 0);
 	struct range_log l = {0};
-	CU_ASSERT_EQUAL(dcg_config_visit(m, check_range, &l), 0);
+	CU_ASSERT_EQUAL(dcg_config_visit_ranges(m, check_range, &l), 0);
 	CU_ASSERT_EQUAL(l.found, 5);
+	/* The plain visit leaves the text out. */
+	CU_ASSERT_EQUAL(dcg_config_visit(m, no_range, &l), 0);
 	dcg_model_free(m);
 }
 

@@ -82,7 +82,8 @@ struct dcg_param_value {
 	const char *doc;
 	/* The table's range for numbers and schedule values (±INFINITY: none;
 	 * NAN for other types; min_open/max_open: the bound itself is not
-	 * allowed), the range as `dcgrid config --keys` writes it, the value a
+	 * allowed), the range as `dcgrid config --keys` writes it (NULL but
+	 * from dcg_config_visit_ranges), the value a
 	 * scenario gets when it leaves the key out (NAN when it must be given
 	 * or depends on other keys), what -1 means when it is allowed besides
 	 * the range (else NULL), and the allowed names of a choice (ENUM,
@@ -104,6 +105,13 @@ struct dcg_param_value {
 int dcg_config_visit(const struct dcg_model *m,
 		     int (*fn)(void *ctx, const struct dcg_param_value *pv),
 		     void *ctx);
+
+/* As dcg_config_visit, with pv->range filled (the range text of `dcgrid
+ * config --keys`, valid during the callback only); slower, as it formats
+ * every range. */
+int dcg_config_visit_ranges(const struct dcg_model *m,
+			    int (*fn)(void *ctx, const struct dcg_param_value *pv),
+			    void *ctx);
 
 /* Writes a reference of every key (path pattern, type, range, unit, default,
  * description) as Markdown, for docs/config.md and `dcgrid config --keys`.
