@@ -60,7 +60,8 @@ struct server {
 struct body {
 	char *buf;
 	size_t len;
-	bool too_big;
+	bool over;     /* the body passed DCG_SERVE_MAX_BODY */
+	bool answered; /* 413 queued on the headers alone */
 };
 
 struct serve_args {
@@ -248,6 +249,19 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status,
 		    MHD_RESPMEM_MUST_FREE, NULL, false);
 }
 
+/* 413. Queued on the headers alone (a Content-Length over the limit),
+ * libmicrohttpd sends it and closes the connection without reading the
+ * body. */
+static enum MHD_Result too_large(struct MHD_Connection *c, struct body *b)
+{
+	char msg[200];
+	snprintf(msg, sizeof msg,
+		 "the request body is larger than %zu bytes, the server's limit",
+		 DCG_SERVE_MAX_BODY);
+	b->answered = true;
+	return send_error(c, 413, msg);
+}
+
 static bool host_ok(const struct server *sv, struct MHD_Connection *c)
 {
 	if (!sv->loopback)
@@ -271,43 +285,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	(void)version;
 
 	if (!b) {
-		/* First call: the headers only. */
+		/* First call: the headers only. A body announced too large is
+		 * refused before it is read. */
 		if (!(b = calloc(1, sizeof *b)))
 			return MHD_NO;
 		*con_cls = b;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > DCG_SERVE_MAX_BODY)
-			b->too_big = true;
+			return too_large(c, b);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!b->too_big && b->len + *upload_size <= DCG_SERVE_MAX_BODY) {
-			char *nb = realloc(b->buf, b->len + *upload_size + 1);
-			if (!nb)
-				return MHD_NO;
-			b->buf = nb;
-			memcpy(b->buf + b->len, upload, *upload_size);
-			b->len += *upload_size;
-		} else {
-			b->too_big = true;
+		/* A chunked body over the limit is dropped as it comes and
+		 * refused at its end (libmicrohttpd 0.9 cannot answer in the
+		 * middle of an upload). */
+		if (b->over || b->len + *upload_size > DCG_SERVE_MAX_BODY) {
+			b->over = true;
+			*upload_size = 0;
+			return MHD_YES;
 		}
+		char *nb = realloc(b->buf, b->len + *upload_size + 1);
+		if (!nb)
+			return MHD_NO;
+		b->buf = nb;
+		memcpy(b->buf + b->len, upload, *upload_size);
+		b->len += *upload_size;
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (b->answered)
+		return MHD_YES;
+	if (b->over)
+		return too_large(c, b);
 
 	if (!host_ok(sv, c))
 		return send_error(c, 421,
 				  "this explorer answers only requests for its "
 				  "own address (Host header)");
-	if (b->too_big) {
-		char msg[200];
-		snprintf(msg, sizeof msg,
-			 "the request body is larger than %zu bytes, the "
-			 "server's limit",
-			 DCG_SERVE_MAX_BODY);
-		return send_error(c, 413, msg);
-	}
 
 	if (strncmp(url, "/api/", 5) == 0) {
 		if (strcmp(method, "POST") == 0) {

@@ -180,6 +180,8 @@ status 400 "a group key that is a directive"
 head -c 70000 /dev/zero | tr '\0' ' ' >big.json
 STATUS=$(curl -s --noproxy '*' -o body.txt -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @big.json "${URL}api/run")
 status 413 "a body over 64 KiB"
+STATUS=$(curl -s --noproxy '*' -o body.txt -w '%{http_code}' -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @big.json "${URL}api/run")
+status 413 "a body over 64 KiB in chunks (no Content-Length)"
 many=$("$PYTHON" -c "import json; print(json.dumps({'set': {f'hardware.[1].life_yr{i}': 6 for i in range(65)}}))")
 req POST /api/run "$many"
 status 413 "65 overrides"
