@@ -42,7 +42,8 @@ start() {
 	SERVERS+=("$PID")
 	URL=
 	for _ in $(seq 100); do
-		URL=$(sed -n 's|.* at \(http://[^ ]*/\) .*|\1|p' "$name.out")
+		# The background shell may not have created the file yet.
+		URL=$(sed -n 's|.* at \(http://[^ ]*/\) .*|\1|p' "$name.out" 2>/dev/null || true)
 		[[ -n $URL ]] && return 0
 		sleep 0.1
 	done
