@@ -1224,7 +1224,8 @@ static int check_range(void *ctx, const struct dcg_param_value *pv)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(pv->choices);
 		CU_ASSERT_STRING_EQUAL(pv->choices[0], "bdf");
 		CU_ASSERT_STRING_EQUAL(pv->choices[1], "adams");
-		CU_ASSERT_PTR_NULL(pv->choices[2]);
+		CU_ASSERT_STRING_EQUAL(pv->choices[2], "auto");
+		CU_ASSERT_PTR_NULL(pv->choices[3]);
 	} else if (strcmp(pv->path, "hardware.[0].initial_kw_per_rack") == 0) {
 		l->found++;
 		CU_ASSERT_PTR_NOT_NULL(pv->sentinel);
