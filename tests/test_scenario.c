@@ -181,7 +181,8 @@ static void test_import_stop(void)
  * critical hours, which differ between regions once there are
  * representative days, so conservation is checked on the day means: a
  * region's mean import after losses is what its dispatch leaves of its
- * load (generation + imports + unserved = load, hour by hour), and the
+ * load (generation + storage discharge - charge + imports + unserved =
+ * load, hour by hour; storage's discharge is its generation), and the
  * regions' mean imports sum to minus the corridors' losses, which lie
  * between 0 and each corridor's loss share times its usable rating (plus
  * the smoothing bands). */
@@ -201,7 +202,8 @@ static void test_invariants(void)
 		double s = 0.0, imp = 0.0, big = 0.0;
 		for (size_t r = 0; r < R; r++) {
 			s += res->series[DCG_SER_DEMAND_SHARE][i * R + r];
-			double x = res->series[DCG_SER_DEMAND][i * R + r] -
+			double x = res->series[DCG_SER_DEMAND][i * R + r] +
+				   res->series[DCG_SER_STORAGE_CHARGE][i * R + r] -
 				   res->series[DCG_SER_UNSERVED][i * R + r];
 			for (size_t j = 0; j < J; j++)
 				x -= res->series[DCG_SER_GENERATION][i * R * J + r * J + j];
