@@ -105,10 +105,16 @@ def solve_rows(fun, lo, hi, direction, scale):
         ha = np.where(up, xa, ha)
         la = np.where(up, la, xa)
         safe = np.where(dg != 0.0, dg, 1.0)
-        nx = np.where(dg != 0.0, xa - g / safe, 0.5 * (la + ha))
-        nx = np.where((nx > la) & (nx < ha), nx, 0.5 * (la + ha))
+        step = np.where(dg != 0.0, g / safe, np.inf)
         sc = scale[act]
-        conv = (np.abs(nx - xa) <= 1e-15 * sc) | (ha - la <= 1e-15 * sc)
+        # Converged when the Newton step or the residual is at round-off
+        # (a few ulps of the day's sums): the root is then x itself, even
+        # where round-off puts the step just outside the bracket.
+        done = (np.abs(step) <= 1e-15 * sc) | (np.abs(g) <= 2e-15 * HOURS * sc)
+        nx = xa - np.where(np.isfinite(step), step, 0.0)
+        nx = np.where((nx > la) & (nx < ha), nx, 0.5 * (la + ha))
+        nx = np.where(done, xa, nx)
+        conv = done | (np.abs(nx - xa) <= 1e-15 * sc) | (ha - la <= 1e-15 * sc)
         x[act] = np.where(zero, xa, nx)
         lo[act], hi[act] = la, ha
         act = act[~(zero | conv)]
