@@ -3,6 +3,7 @@
 
     /usr/bin/python3 bench/peer/dcgrid_peer.py [CONFIG] -o OUT.h5 \
         [--dcgrid build/app/dcgrid] [--set KEY=VALUE]... [--json MODEL.json]
+        [--profiles PROFILES.csv]
 
 What a careful scientist would write in numpy/scipy for the equations of
 docs/model.md, so that bench/run compares dcgrid with it on equal work:
@@ -13,6 +14,14 @@ docs/model.md, so that bench/run compares dcgrid with it on equal work:
 * the right-hand side is vectorised numpy over (regions x classes) and
   (regions x technologies) arrays, the quadratures (cumulative energy,
   consumption, unserved energy, emissions, generation) are extra ODE states;
+* the grid is evaluated by the hour (bench/peer/hourly.py): every region's
+  representative days (regions x days x 24 arrays; profiles from the dump,
+  or from a CSV of `dcgrid config --profiles` with --profiles), hydro
+  budgets and storage shaving per day with their thresholds found for all
+  (region, day) pairs at once, corridor pooling with losses, the margin as
+  a smooth minimum over the hours, shifted-gamma LOLE/EUE
+  (scipy.special.gammaincc), planning credits and the merit-order
+  dispatch;
 * scipy.integrate.solve_ivp, BDF, with the Jacobian sparsity pattern dcgrid
   uses (a block per region and its corridor neighbours, dense national
   columns), so scipy estimates it by grouped differences as dcgrid does;
