@@ -12,8 +12,10 @@ docs/model.md, so that bench/run compares dcgrid with it on equal work:
   same numbers `dcgrid run` solves), run as a subprocess unless --json gives
   the dump;
 * the right-hand side is vectorised numpy over (regions x classes) and
-  (regions x technologies) arrays, the quadratures (cumulative energy,
-  consumption, unserved energy, emissions, generation) are extra ODE states;
+  (regions x technologies) arrays; the quadratures (cumulative energy,
+  consumption, unserved energy, emissions, generation) are kept out of the
+  Newton iteration as CVODES keeps them, integrated by Gauss-Legendre on
+  the solver's steps from its dense output (quadrature.py);
 * the grid is evaluated by the hour (bench/peer/hourly.py): every region's
   representative days (regions x days x 24 arrays; profiles from the dump,
   or from a CSV of `dcgrid config --profiles` with --profiles), hydro
@@ -56,6 +58,7 @@ from scipy.integrate import solve_ivp  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hourly import Hourly  # noqa: E402
+from quadrature import integrate_piece  # noqa: E402
 
 SMOOTH_REL = 1e-3
 INTERP = {"linear": 0, "step": 1, "log": 2}
@@ -376,6 +379,9 @@ class Model:
             q[:, 4:] = 8.76 * gen
         return q.ravel()
 
+    def rhs(self, t, y):
+        return self.eval(t, y)[1]
+
     def full_rhs(self, t, z):
         o, ydot = self.eval(t, z[: self.n])
         out = np.empty_like(z)
@@ -595,8 +601,8 @@ def solve_pieces(m):
     m.prepare(m.t0)
     o, _ = m.eval(m.t0, y0, want_dot=False)
     q0 = m.quad(o)
-    atol = m.tolerances(y0, q0)
-    pattern = m.sparsity()
+    atol = m.tolerances(y0, q0)[:n]
+    pattern = m.sparsity()[:n, :n]
     z = np.concatenate([y0, np.zeros(nq)])
     T = int(math.floor((m.t1 - m.t0) / m.step + 1e-9)) + 1
     if m.t0 + (T - 1) * m.step < m.t1 - 1e-9:
@@ -606,22 +612,28 @@ def solve_pieces(m):
     years = {}
     if abs(m.t0 - round(m.t0)) < 1e-9:
         years[int(round(m.t0))] = z[n:].copy()
-    stats = {"steps": 0, "rhs_evals": 0, "jac_evals": 0, "lu": 0, "restarts": 0}
+    stats = {"steps": 0, "rhs_evals": 0, "jac_evals": 0, "lu": 0, "restarts": 0,
+             "quad_evals": 0}
     ta = m.t0
     for tb in m.breakpoints + [m.t1]:
         m.prepare(0.5 * (ta + tb))
         tev = [t for t in touts if ta + 1e-9 < t < tb - 1e-9]
-        sol = solve_ivp(m.full_rhs, (ta, tb), z, method="BDF", rtol=m.rtol,
-                        atol=atol, jac_sparsity=pattern, dense_output=bool(tev))
+        # The states alone; the integrals by quadrature on the solver's
+        # steps (quadrature.py), as CVODES keeps them out of the Newton
+        # iteration.
+        sol = solve_ivp(m.rhs, (ta, tb), z[:n], method="BDF", rtol=m.rtol,
+                        atol=atol, jac_sparsity=pattern, dense_output=True)
         if sol.status != 0:
             raise RuntimeError(f"solve_ivp failed between {ta} and {tb}: {sol.message}")
         stats["steps"] += sol.t.size - 1
         stats["rhs_evals"] += sol.nfev
         stats["jac_evals"] += sol.njev
         stats["lu"] += sol.nlu
-        for t in tev:
-            rows.append((t, sol.sol(t)))
-        z = sol.y[:, -1].copy()
+        qs, qb, ne = integrate_piece(m, sol, ta, tb, z[n:], tev)
+        stats["quad_evals"] += ne
+        for t, qt in zip(tev, qs):
+            rows.append((t, np.concatenate([sol.sol(t), qt])))
+        z = np.concatenate([sol.y[:, -1], qb])
         # Discrete changes first: an output at a breakpoint shows the state
         # after them, as solvers/cvode.c records it.
         if tb < m.t1:
