@@ -22,11 +22,17 @@
 #ifndef DCGRID_CONFIG_H
 #define DCGRID_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "dcgrid/model.h"
 #include "dcgrid/status.h"
+
+/* The top-level group of a scenario that lists the key assumptions `dcgrid
+ * serve` shows as sliders (docs/serve.md). The loader accepts it and leaves
+ * it alone; the model holds nothing of it. */
+#define DCG_CONFIG_EXPLORER_KEY "explorer"
 
 /* Loads a scenario file, applies the overrides ("path=value" strings, may be
  * NULL when nsets == 0), validates, and returns a finalized model (caller
@@ -71,6 +77,7 @@ enum dcg_param_type {
 	DCG_PT_STRING,
 	DCG_PT_ENUM,
 	DCG_PT_SCHEDULE,
+	DCG_PT_ARRAY,         /* numbers: values[0..count) */
 };
 
 struct dcg_param_value {
@@ -80,19 +87,43 @@ struct dcg_param_value {
 	double number;        /* DOUBLE, INT, BOOL */
 	const char *string;   /* STRING, ENUM */
 	const struct dcg_schedule *schedule; /* SCHEDULE */
+	const double *values; /* ARRAY, count entries */
+	size_t count;
 	const char *units;
 	const char *doc;
+	/* The table's range for numbers and schedule values (±INFINITY: none;
+	 * NAN for other types; min_open/max_open: the bound itself is not
+	 * allowed), the range as `dcgrid config --keys` writes it (NULL but
+	 * from dcg_config_visit_ranges), the value a
+	 * scenario gets when it leaves the key out (NAN when it must be given
+	 * or depends on other keys), what -1 means when it is allowed besides
+	 * the range (else NULL), and the allowed names of a choice (ENUM,
+	 * NULL-terminated; else NULL). */
+	double min, max;
+	bool min_open, max_open;
+	const char *range;
+	double default_number;
+	const char *sentinel;
+	const char *const *choices;
 };
 
 /* Calls fn for every parameter of m in table order, with concrete paths
  * ("regions.[3].grid.capacity_gw.coal"); one call per technology for the
- * technology-keyed maps; keys that do not apply (grid keys without a grid,
+ * technology-keyed maps, one call for an array of numbers
+ * (DCG_PT_ARRAY); keys that do not apply (grid keys without a grid,
  * an unset supply limit) are skipped. Numbers are in config units (e.g.
  * base_demand_twh in TWh/yr); names and references are DCG_PT_STRING.
  * Stops and returns the first non-zero value fn returns. */
 int dcg_config_visit(const struct dcg_model *m,
 		     int (*fn)(void *ctx, const struct dcg_param_value *pv),
 		     void *ctx);
+
+/* As dcg_config_visit, with pv->range filled (the range text of `dcgrid
+ * config --keys`, valid during the callback only); slower, as it formats
+ * every range. */
+int dcg_config_visit_ranges(const struct dcg_model *m,
+			    int (*fn)(void *ctx, const struct dcg_param_value *pv),
+			    void *ctx);
 
 /* Writes a reference of every key (path pattern, type, range, unit, default,
  * description) as Markdown, for docs/config.md and `dcgrid config --keys`.
