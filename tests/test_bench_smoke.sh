@@ -105,6 +105,27 @@ else
 	fail "peer agrees with dcgrid on 12 synthetic regions" "$out"
 fi
 
+# ... and on the default scenario's 12 representative days with every part
+# of the hourly grid switched on: reservoir hydro with a minimum flow,
+# storage, thermal minimum output and merit order by variable cost, corridor
+# losses and the LOLE standard read by the gate (one year, profiles read from
+# the CSV that `dcgrid config --profiles` prints).
+HSETS=(--set 'technologies.[2].kind="hydro"' --set 'technologies.[2].min_output=0.3'
+	--set 'technologies.[6].kind="storage"' --set 'technologies.[6].duration_h=3.0'
+	--set 'technologies.[0].variable_cost=30.0' --set 'technologies.[1].variable_cost=20.0'
+	--set 'technologies.[0].min_output=0.3' --set 'grid.standard="lole"'
+	--set 'grid.gate_reads="lole"' --set 'corridors.[0].length_km=1500.0'
+	--set 'corridors.[3].length_km=2500.0' --set 'horizon.end=2025.0')
+"$DCGRID" run "${HSETS[@]}" --quiet -o hourly.h5
+"$DCGRID" config --profiles "${HSETS[@]}" >hourly-profiles.csv
+if out=$($PYTHON "$ROOT/bench/peer/dcgrid_peer.py" -o hourly-peer.h5 --dcgrid "$DCGRID" \
+	--profiles hourly-profiles.csv "${HSETS[@]}" 2>&1 &&
+	$PYTHON "$ROOT/bench/peer/check.py" hourly.h5 hourly-peer.h5 --quiet 2>&1); then
+	ok "peer agrees with dcgrid on 12 days with hydro, storage, merit order, losses and LOLE (${out##*$'\n'})"
+else
+	fail "peer agrees with dcgrid on 12 days with hydro, storage, merit order, losses and LOLE" "$out"
+fi
+
 # The benchmark suite runs end to end (default scenario with the peer
 # check, 10 synthetic regions).
 if out=$("$ROOT/bench/run" --smoke --build "$BUILD" --out "$WORK/bench" 2>&1) &&

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/peer/dcgrid_peer.py [CONFIG] -o OUT.h5 \
         [--dcgrid build/app/dcgrid] [--set KEY=VALUE]... [--json MODEL.json] \
-        [--method BDF|LSODA|RK45|DOP853|Radau] [--tol TOL]
+        [--profiles PROFILES.csv] [--method BDF|LSODA|RK45|DOP853|Radau] [--tol TOL]
 
 What a careful scientist would write in numpy/scipy for the equations of
 docs/model.md, so that bench/run compares dcgrid with it on equal work:
@@ -12,8 +12,18 @@ docs/model.md, so that bench/run compares dcgrid with it on equal work:
   same numbers `dcgrid run` solves), run as a subprocess unless --json gives
   the dump;
 * the right-hand side is vectorised numpy over (regions x classes) and
-  (regions x technologies) arrays, the quadratures (cumulative energy,
-  consumption, unserved energy, emissions, generation) are extra ODE states;
+  (regions x technologies) arrays; the quadratures (cumulative energy,
+  consumption, unserved energy, emissions, generation) are kept out of the
+  Newton iteration as CVODES keeps them, integrated by Gauss-Legendre on
+  the solver's steps from its dense output (quadrature.py);
+* the grid is evaluated by the hour (bench/peer/hourly.py): every region's
+  representative days (regions x days x 24 arrays; profiles from the dump,
+  or from a CSV of `dcgrid config --profiles` with --profiles), hydro
+  budgets and storage shaving per day with their thresholds found for all
+  (region, day) pairs at once, corridor pooling with losses, the margin as
+  a smooth minimum over the hours, shifted-gamma LOLE/EUE
+  (scipy.special.gammaincc), planning credits and the merit-order
+  dispatch;
 * scipy.integrate.solve_ivp with --method (default BDF): BDF and Radau get
   the Jacobian sparsity pattern dcgrid uses (a block per region and its
   corridor neighbours, dense national columns), so scipy estimates it by
@@ -58,6 +68,7 @@ from scipy.integrate import solve_ivp  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hourly import Hourly  # noqa: E402
+from quadrature import integrate_piece  # noqa: E402
 
 SMOOTH_REL = 1e-3
 INTERP = {"linear": 0, "step": 1, "log": 2}
@@ -378,6 +389,10 @@ class Model:
             q[:, 4:] = 8.76 * gen
         return q.ravel()
 
+    def rhs(self, t, y):
+        self.rhs_columns += 1
+        return self.eval(t, y)[1]
+
     def full_rhs(self, t, z):
         self.rhs_columns += 1
         o, ydot = self.eval(t, z[: self.n])
@@ -598,8 +613,8 @@ def solve_pieces(m):
     m.prepare(m.t0)
     o, _ = m.eval(m.t0, y0, want_dot=False)
     q0 = m.quad(o)
-    atol = m.tolerances(y0, q0)
-    pattern = m.sparsity()
+    atol = m.tolerances(y0, q0)[:n]
+    pattern = m.sparsity()[:n, :n]
     z = np.concatenate([y0, np.zeros(nq)])
     T = int(math.floor((m.t1 - m.t0) / m.step + 1e-9)) + 1
     if m.t0 + (T - 1) * m.step < m.t1 - 1e-9:
@@ -610,15 +625,18 @@ def solve_pieces(m):
     if abs(m.t0 - round(m.t0)) < 1e-9:
         years[int(round(m.t0))] = z[n:].copy()
     stats = {"steps": 0, "rhs_evals": 0, "jac_evals": 0, "lu": 0, "restarts": 0,
-             "rhs_columns": 0}
+             "rhs_columns": 0, "quad_evals": 0}
     m.rhs_columns = 0
     ta = m.t0
     for tb in m.breakpoints + [m.t1]:
         m.prepare(0.5 * (ta + tb))
         tev = [t for t in touts if ta + 1e-9 < t < tb - 1e-9]
+        # The states alone; the integrals by quadrature on the solver's
+        # steps (quadrature.py), as CVODES keeps them out of the Newton
+        # iteration.
         opts = {"jac_sparsity": pattern} if m.method in ("BDF", "Radau") else {}
-        sol = solve_ivp(m.full_rhs, (ta, tb), z, method=m.method, rtol=m.rtol,
-                        atol=atol, dense_output=bool(tev), **opts)
+        sol = solve_ivp(m.rhs, (ta, tb), z[:n], method=m.method, rtol=m.rtol,
+                        atol=atol, dense_output=True, **opts)
         if sol.status != 0:
             raise RuntimeError(f"solve_ivp failed between {ta} and {tb}: {sol.message}")
         stats["steps"] += sol.t.size - 1
@@ -626,9 +644,11 @@ def solve_pieces(m):
         stats["jac_evals"] += int(sol.njev)
         stats["lu"] += int(sol.nlu)
         stats["rhs_columns"] = m.rhs_columns
-        for t in tev:
-            rows.append((t, sol.sol(t)))
-        z = sol.y[:, -1].copy()
+        qs, qb, ne = integrate_piece(m, sol, ta, tb, z[n:], tev)
+        stats["quad_evals"] += ne
+        for t, qt in zip(tev, qs):
+            rows.append((t, np.concatenate([sol.sol(t), qt])))
+        z = np.concatenate([sol.y[:, -1], qb])
         # Discrete changes first: an output at a breakpoint shows the state
         # after them, as solvers/cvode.c records it.
         if tb < m.t1:

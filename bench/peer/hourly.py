@@ -65,6 +65,13 @@ def hinge(x, s):
     return np.where(x <= -s, 0.0, np.where(x >= s, x, mid))
 
 
+def take(a, b):
+    """The share of a surplus a that an output b takes (model/dispatch.c):
+    min(a, b), smooth, never more than b, and 0 where b is 0."""
+    bs = np.where(b > 0.0, b, 1.0)
+    return np.where(b > 0.0, min_below(a, bs, SMOOTH_REL * bs), 0.0)
+
+
 def logistic(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -105,10 +112,16 @@ def solve_rows(fun, lo, hi, direction, scale):
         ha = np.where(up, xa, ha)
         la = np.where(up, la, xa)
         safe = np.where(dg != 0.0, dg, 1.0)
-        nx = np.where(dg != 0.0, xa - g / safe, 0.5 * (la + ha))
-        nx = np.where((nx > la) & (nx < ha), nx, 0.5 * (la + ha))
+        step = np.where(dg != 0.0, g / safe, np.inf)
         sc = scale[act]
-        conv = (np.abs(nx - xa) <= 1e-15 * sc) | (ha - la <= 1e-15 * sc)
+        # Converged when the Newton step or the residual is at round-off
+        # (a few ulps of the day's sums): the root is then x itself, even
+        # where round-off puts the step just outside the bracket.
+        done = (np.abs(step) <= 1e-15 * sc) | (np.abs(g) <= 2e-15 * HOURS * sc)
+        nx = xa - np.where(np.isfinite(step), step, 0.0)
+        nx = np.where((nx > la) & (nx < ha), nx, 0.5 * (la + ha))
+        nx = np.where(done, xa, nx)
+        conv = done | (np.abs(nx - xa) <= 1e-15 * sc) | (ha - la <= 1e-15 * sc)
         x[act] = np.where(zero, xa, nx)
         lo[act], hi[act] = la, ha
         act = act[~(zero | conv)]
@@ -478,9 +491,31 @@ class Hourly:
         mr = outv[:, self.mr, :].sum(axis=1)
         x = net - imp - tmin[:, None]
         need, surplus = hinge(x, s), hinge(-x, s)
-        cv = min0(surplus, vre, s)
-        fv = np.where(vre > 0.0, cv / np.where(vre > 0.0, vre, 1.0), 0.0)
-        fm = np.where(mr > 0.0, (surplus - cv) / np.where(mr > 0.0, mr, 1.0), 0.0)
+        # Curtailment: variable output first, then must-run, then hydro is
+        # spilled, then thermal plants run below their minimum, each share
+        # within its output; a surplus past every output stays on the last
+        # stage that produces when no thermal minimum runs.
+        cv = take(surplus, vre)
+        rem = surplus - cv
+        cm = take(rem, mr)
+        rem = rem - cm
+        ch = take(rem, hyd)
+        ct = rem - ch
+        if not np.all(tmin > 0.0):
+            tz = ~(tmin > 0.0)[:, None] & np.ones_like(ct, dtype=bool)
+            to_h = tz & (hyd > 0.0)
+            to_m = tz & ~(hyd > 0.0) & (mr > 0.0)
+            to_v = tz & ~(hyd > 0.0) & ~(mr > 0.0)
+            ch = np.where(to_h, ch + ct, ch)
+            cm = np.where(to_m, cm + ct, cm)
+            cv = np.where(to_v, cv + ct, cv)
+            ct = np.where(tz, 0.0, ct)
+
+        def share(c, out):
+            return np.where(out > 0.0, c / np.where(out > 0.0, out, 1.0), 0.0)
+
+        fv, fm, fh = share(cv, vre), share(cm, mr), share(ch, hyd)
+        ft = share(ct, np.broadcast_to(tmin[:, None], ct.shape))
         genh = np.zeros((R, J, H))
         curh = np.zeros((R, J, H))
         curh[:, self.vr] = outv[:, self.vr] * fv[:, None, :]
@@ -488,8 +523,10 @@ class Hourly:
         genh[:, self.vm] = outv[:, self.vm] - curh[:, self.vm]
         if self.hy.any():
             hsafe = np.where(hp > 0.0, hp, 1.0)
-            genh[:, self.hy] = np.where((hp > 0.0)[:, None, None],
-                                        hyd[:, None, :] * (G[:, self.hy] / hsafe[:, None])[:, :, None], 0.0)
+            gh = np.where((hp > 0.0)[:, None, None],
+                          hyd[:, None, :] * (G[:, self.hy] / hsafe[:, None])[:, :, None], 0.0)
+            curh[:, self.hy] = gh * fh[:, None, :]
+            genh[:, self.hy] = gh - curh[:, self.hy]
         if self.st.any():
             ssafe = np.where(spe > 0.0, spe, 1.0)
             genh[:, self.st] = np.where((spe > 0.0)[:, None, None],
@@ -500,7 +537,9 @@ class Hourly:
             a = A[:, j:j + 1]
             gj = min0(rest, (1.0 - self.mino[j]) * a, s)
             rest = rest - gj
-            genh[:, j] = gj + self.mino[j] * a
+            gm = self.mino[j] * a
+            curh[:, j] = gm * ft
+            genh[:, j] = gj + gm * (1.0 - ft)
         gen = genh @ wd
         curt = curh @ wd
         d = {"gen": gen, "curt": curt, "unserved": rest @ wd,
