@@ -380,6 +380,7 @@ def check_csv(c, folder, path):
                     f"{len(rows) - 1} rows")
             # Index every value by (variable, labels) and compare all rows.
             labels = {}
+            numeric = {}   # numeric scales (time, year, day, hour) by value
             for d in used:
                 scale = None
                 for _, ds, dims in members:
@@ -387,6 +388,7 @@ def check_csv(c, folder, path):
                         scale = ds.dims[dims.index(d)][0]
                         break
                 v = scale[()]
+                numeric[d] = v.dtype.kind not in "OSU"
                 labels[d] = ([text(x) for x in v] if v.dtype.kind in "OSU"
                              else [repr(float(x)) for x in v])
             by_name = {n: (ds[()], dims, text(ds.attrs.get("units", "")))
@@ -405,7 +407,7 @@ def check_csv(c, folder, path):
                 idx = []
                 for d in dims:
                     cell = rec[COLUMN.get(d, d)]
-                    if d in ("time", "year"):
+                    if d in ("time", "year") or (numeric[d] and cell):
                         cell = repr(float(cell))
                     idx.append(pos[d].get(cell))
                 if None in idx or float(rec["value"]) != data[tuple(idx)] or \
