@@ -115,6 +115,12 @@ int dcg__cmd_check(int argc, char **argv)
 	       "%.2f to %.2f)\n",
 	       path, m->R, m->K, m->S, m->J, m->L,
 	       m->grid_enabled ? "on" : "off", m->scenario, m->t0, m->t1);
+	if (m->grid_enabled && m->hours.enabled)
+		printf("%s: the grid is judged hour by hour on %zu "
+		       "representative days\n", path, m->D);
+	else if (m->grid_enabled)
+		printf("%s: the grid is judged on one peak-hour day (no hours "
+		       "group: the first model's peak arithmetic)\n", path);
 	exit_status = DCG_EXIT_OK;
 
 finish:

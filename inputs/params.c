@@ -863,6 +863,20 @@ struct visit {
 static int visit_section(struct visit *v, const struct dcg__section *sec,
 			 size_t index, size_t plen);
 
+static int visit_emit_array(struct visit *v, const struct dcg__param *p,
+			    const double *values, size_t count)
+{
+	struct dcg_param_value pv = {
+		.path = v->path,
+		.type = DCG_PT_ARRAY,
+		.values = values,
+		.count = count,
+		.units = p->unit,
+		.doc = p->doc,
+	};
+	return v->fn(v->ctx, &pv);
+}
+
 static int visit_emit(struct visit *v, const struct dcg__param *p,
 		      enum dcg_param_type type, double number,
 		      const char *string, const struct dcg_schedule *sched)
@@ -934,16 +948,9 @@ static int visit_param(struct visit *v, const struct dcg__param *p,
 					&(*(struct dcg_schedule *const *)f)[j]);
 		}
 		break;
-	case DCG__P_ARRAY: {
-		size_t count = dcg__array_len(p, base);
-		for (size_t i = 0; i < count && rc == 0; i++) {
-			snprintf(v->path + len, sizeof v->path - len, ".[%zu]",
-				 i);
-			rc = visit_emit(v, p, DCG_PT_DOUBLE,
-					((const double *)f)[i], NULL, NULL);
-		}
+	case DCG__P_ARRAY:
+		rc = visit_emit_array(v, p, f, dcg__array_len(p, base));
 		break;
-	}
 	case DCG__P_REF_SEGMENT:
 		rc = visit_emit(v, p, DCG_PT_STRING, 0,
 				m->segments[*(const size_t *)f].name, NULL);

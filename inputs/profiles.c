@@ -488,13 +488,32 @@ static int region_profiles(struct dcg_model *m, size_t r, double *x,
 	return 0;
 }
 
-/* Whether region r makes the same profiles as region q (big synthetic
- * scenarios repeat settings; copying saves the solar geometry). */
+/* Whether regions a and b make the same profiles (big synthetic scenarios
+ * repeat settings; copying saves the solar geometry). Every setting that
+ * region_profiles reads is compared. */
+static bool same_months(const double *a, const double *b)
+{
+	for (int k = 0; k < DCG_MONTHS; k++)
+		if (a[k] != b[k])
+			return false;
+	return true;
+}
+
 static bool same_settings(const struct dcg_region *a,
 			  const struct dcg_region *b)
 {
+	const struct dcg_region_profile *p = &a->profile, *q = &b->profile;
 	return a->peak_factor == b->peak_factor &&
-	       memcmp(&a->profile, &b->profile, sizeof a->profile) == 0;
+	       p->latitude_deg == q->latitude_deg &&
+	       p->longitude_deg == q->longitude_deg &&
+	       p->load_shape == q->load_shape &&
+	       p->solar_full_load_h == q->solar_full_load_h &&
+	       p->wind_diurnal_amplitude == q->wind_diurnal_amplitude &&
+	       p->wind_peak_hour == q->wind_peak_hour &&
+	       p->wind_full_load_h == q->wind_full_load_h &&
+	       same_months(p->clearness, q->clearness) &&
+	       same_months(p->wind_monthly, q->wind_monthly) &&
+	       same_months(p->hydro_monthly, q->hydro_monthly);
 }
 
 int dcg__profiles_build(struct dcg_model *m, const char *dir,
@@ -520,7 +539,8 @@ int dcg__profiles_build(struct dcg_model *m, const char *dir,
 	memcpy(m->day_weight, hr->day_weights, D * sizeof *m->day_weight);
 
 	size_t n = D * H;
-	x = malloc(n * sizeof *x);
+	/* D >= 1 (hours.days has minimum 1); the 1 keeps the analyser sure. */
+	x = malloc((n ? n : 1) * sizeof *x);
 	if (!x) {
 		rc = dcg_error_set(err, DCG_ENOMEM,
 				   "out of memory for the hourly profiles");

@@ -51,6 +51,13 @@ static size_t merit_order(const struct dcg_model *m, struct dcg_work *w,
 	return n;
 }
 
+/* The share of a surplus a that an output b takes: min(a, b), smooth,
+ * never more than b, and 0 when b is 0. */
+static inline double take(double a, double b)
+{
+	return b > 0.0 ? dcg__min_below(a, b, DCG_SMOOTH_REL * b) : 0.0;
+}
+
 void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 			  double t, const double *y, size_t r,
 			  const struct dcg__hourly_out *out)
@@ -100,10 +107,31 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 			}
 			double x = net[i] - imp[i] - tmin;
 			double need = dcg__hinge(x, s), surplus = dcg__hinge(-x, s);
-			/* Curtailment: variable output first, then spill. */
-			double cv = dcg__min0(surplus, vre, s);
+			/* Curtailment: variable output first, then must-run,
+			 * then hydro is spilled, then thermal plants run below
+			 * their minimum; each share stays within its output. */
+			double cv = take(surplus, vre);
+			double rem = surplus - cv;
+			double cm = take(rem, mr);
+			rem -= cm;
+			double ch = take(rem, hyd[i]);
+			double ct = rem - ch;
+			/* A surplus past every output (more imports and
+			 * discharge than the hour can use) stays in the
+			 * balance on the last stage that produces. */
+			if (!(tmin > 0.0)) {
+				if (hyd[i] > 0.0)
+					ch += ct;
+				else if (mr > 0.0)
+					cm += ct;
+				else
+					cv += ct;
+				ct = 0.0;
+			}
 			double fv = vre > 0.0 ? cv / vre : 0.0;
-			double fm = mr > 0.0 ? (surplus - cv) / mr : 0.0;
+			double fm = mr > 0.0 ? cm / mr : 0.0;
+			double fh = hyd[i] > 0.0 ? ch / hyd[i] : 0.0;
+			double ft = tmin > 0.0 ? ct / tmin : 0.0;
 			for (size_t j = 0; j < J; j++) {
 				const struct dcg_tech *tj = &m->techs[j];
 				double G = y[dcg_ix_G(l, r, j)], g = 0.0, c = 0.0;
@@ -120,6 +148,8 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 					break;
 				case DCG_TECH_HYDRO:
 					g = hp > 0.0 ? hyd[i] * G / hp : 0.0;
+					c = g * fh;
+					g -= c;
 					break;
 				case DCG_TECH_STORAGE:
 					g = sp > 0.0 ? dis[i] * G * tj->duration_h / sp : 0.0;
@@ -140,7 +170,9 @@ void dcg__region_dispatch(const struct dcg_model *m, struct dcg_work *w,
 					   y[dcg_ix_G(l, r, j)];
 				double g = dcg__min0(rest, (1.0 - tj->min_output) * A, s);
 				rest -= g;
-				g += tj->min_output * A;
+				double gm = tj->min_output * A;
+				curt[j] += wd * gm * ft;
+				g += gm * (1.0 - ft);
 				gen[j] += wd * g;
 				if (out && out->gen)
 					out->gen[j * H + i] = g;

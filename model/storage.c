@@ -83,22 +83,14 @@ static double eval(const double *n, size_t nh, int which, double target,
 #define ROOT_MAX_ITER 100
 static double solve(const double *n, size_t nh, int which, double target,
 		    double eta, double p, double s, double lo, double hi,
-		    double dir)
+		    double dir, double x)
 {
 	/* g is a sum of nh terms of size up to p: solved when |g| is at
-	 * round-off of that, or the bracket has closed to round-off. */
+	 * round-off of that, or the bracket has closed to round-off. The
+	 * bracket's ends are not evaluated: the callers know the signs
+	 * there, and a start x inside it. */
 	double gtol = 1e-13 * (double)nh * p;
 	double xtol = 4.0 * DBL_EPSILON * (fmax(fabs(lo), fabs(hi)) + p);
-	/* Start by linear interpolation on the bracket: g runs from its
-	 * value at lo to its value at hi. */
-	double glo, ghi, d;
-	glo = eval(n, nh, which, target, eta, p, s, lo, &d);
-	ghi = eval(n, nh, which, target, eta, p, s, hi, &d);
-	if (glo == 0.0)
-		return lo;
-	if (ghi == 0.0)
-		return hi;
-	double x = lo - glo * (hi - lo) / (ghi - glo);
 	if (!(x > lo && x < hi))
 		x = 0.5 * (lo + hi);
 	for (int it = 0; it < ROOT_MAX_ITER; it++) {
@@ -118,6 +110,12 @@ static double solve(const double *n, size_t nh, int which, double target,
 		x = nx;
 	}
 	return x;
+}
+
+/* Where the line through (a, ga) and (b, gb) crosses zero. */
+static double secant(double a, double ga, double b, double gb)
+{
+	return ga != gb ? a - ga * (b - a) / (gb - ga) : 0.5 * (a + b);
 }
 
 static void range(const double *n, size_t nh, double *lo, double *hi)
@@ -141,8 +139,13 @@ double dcg__shave_day(const double *n, size_t nh, double p, double e,
 	range(n, nh, &nlo, &nhi);
 	if (nhi - nlo <= 0.0)
 		return 0.0;
-	/* The crossing: dis - eta chg is >= 0 at min n, <= 0 at max n. */
-	double th = solve(n, nh, 2, 0.0, eta, p, s, nlo, nhi, -1.0);
+	/* The crossing: dis - eta chg is >= 0 at min n, <= 0 at max n;
+	 * start at the mean. */
+	double mean = 0.0;
+	for (size_t h = 0; h < nh; h++)
+		mean += n[h];
+	mean /= (double)nh;
+	double th = solve(n, nh, 2, 0.0, eta, p, s, nlo, nhi, -1.0, mean);
 	double dd;
 	double xc = sum_clip(n, nh, th, 1.0, p, s, &dd);
 	double se = DCG_SMOOTH_REL * e;
@@ -152,8 +155,10 @@ double dcg__shave_day(const double *n, size_t nh, double p, double e,
 		/* Energy-limited: discharge X above theta, charge X/eta below
 		 * theta'. sum dis runs from 0 (theta = max n) to nh p (theta
 		 * = min n - p - s); sum chg mirrors it. */
-		thd = solve(n, nh, 0, x, eta, p, s, th, nhi, -1.0);
-		thc = solve(n, nh, 1, x / eta, eta, p, s, nlo, th, 1.0);
+		thd = solve(n, nh, 0, x, eta, p, s, th, nhi, -1.0,
+			    secant(th, xc - x, nhi, -x));
+		thc = solve(n, nh, 1, x / eta, eta, p, s, nlo, th, 1.0,
+			    secant(nlo, -x / eta, th, (xc - x) / eta));
 	}
 	double sd = 0.0;
 	for (size_t h = 0; h < nh; h++) {
@@ -179,7 +184,9 @@ double dcg__budget_day(const double *n, size_t nh, double p, double e,
 	 * what the power can deliver is spilled. */
 	double cap = (double)nh * p * (1.0 - 1e-6);
 	double x = dcg__min_below(e, cap, DCG_SMOOTH_REL * cap);
-	double th = solve(n, nh, 0, x, 0.0, p, s, nlo - p - 2.0 * s, nhi, -1.0);
+	double lo = nlo - p - 2.0 * s;
+	double th = solve(n, nh, 0, x, 0.0, p, s, lo, nhi, -1.0,
+			  secant(lo, (double)nh * p - x, nhi, -x));
 	double sd = 0.0;
 	for (size_t h = 0; h < nh; h++) {
 		double dz;

@@ -1009,7 +1009,8 @@ static int attr_doubles(struct writer *w, hid_t obj, const char *objname,
 	return rc;
 }
 
-/* One attribute per parameter, named by its config path. A schedule is
+/* One attribute per parameter, named by its config path; an array of
+ * numbers is one 1-D attribute. A schedule is
  * three attributes, as in the config file: "<path>" its values, and
  * "<path>.year" and "<path>.interp". All are 1-D or scalar because netCDF
  * cannot read attributes of more dimensions (a 2 x n attribute makes
@@ -1028,6 +1029,9 @@ static int param_one(struct param_ctx *c, const struct dcg_param_value *pv)
 	case DCG_PT_STRING:
 	case DCG_PT_ENUM:
 		return attr_string(w, c->g, o, pv->path, pv->string);
+	case DCG_PT_ARRAY:
+		return attr_doubles(w, c->g, o, pv->path, pv->values,
+				    pv->count);
 	case DCG_PT_SCHEDULE:
 		break;
 	default:

@@ -174,6 +174,8 @@ static void test_energy_balance(void)
 		}
 	}
 	CU_ASSERT_EQUAL(checked, 2 * H);
+	if (worst >= 1e-13)
+		printf("\n  worst hourly imbalance %.3g of the load\n", worst);
 	CU_ASSERT(worst < 1e-13);
 	/* Corridor: what is sent less what is lost arrives, hour by hour. */
 	for (size_t i = 0; i < H; i++) {

@@ -206,6 +206,29 @@ static void test_means(void)
 	CU_ASSERT_EQUAL(m->day_weight[1], 165.0);
 	check_means(m);
 	dcg_model_free(m);
+
+	/* A region with the settings of the one before gets its profiles
+	 * copied: the same numbers as computing them. */
+	m = load_edit("hours = { };",
+		      "peak_factor = 1.2; capacity_gw = { coal = 20.0; solar = "
+		      "10.0; hydro = 5.0; }; mix = { coal = 1.0; };\n      "
+		      "profile = { latitude_deg = 25.0; load_shape = "
+		      "\"summer_peak\"; wind_full_load_h = 1800.0; };",
+		      "peak_factor = 1.3; capacity_gw = { coal = 20.0; solar = "
+		      "10.0; hydro = 5.0; }; mix = { coal = 1.0; };\n      "
+		      "profile = { latitude_deg = 45.0; longitude_deg = 105.0; "
+		      "load_shape = \"winter_peak\"; };");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	struct dcg_model *n = load("hours = { };");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	size_t h = m->D * H;
+	CU_ASSERT(memcmp(m->regions[1].load_shape, n->regions[0].load_shape,
+			 h * sizeof(double)) == 0);
+	CU_ASSERT(memcmp(m->regions[1].cf_shape, n->regions[0].cf_shape,
+			 m->J * h * sizeof(double)) == 0);
+	check_means(m);
+	dcg_model_free(n);
+	dcg_model_free(m);
 }
 
 /* ---- solar geometry ------------------------------------------------------- */

@@ -71,6 +71,7 @@ enum dcg_param_type {
 	DCG_PT_STRING,
 	DCG_PT_ENUM,
 	DCG_PT_SCHEDULE,
+	DCG_PT_ARRAY,         /* numbers: values[0..count) */
 };
 
 struct dcg_param_value {
@@ -80,13 +81,16 @@ struct dcg_param_value {
 	double number;        /* DOUBLE, INT, BOOL */
 	const char *string;   /* STRING, ENUM */
 	const struct dcg_schedule *schedule; /* SCHEDULE */
+	const double *values; /* ARRAY, count entries */
+	size_t count;
 	const char *units;
 	const char *doc;
 };
 
 /* Calls fn for every parameter of m in table order, with concrete paths
  * ("regions.[3].grid.capacity_gw.coal"); one call per technology for the
- * technology-keyed maps; keys that do not apply (grid keys without a grid,
+ * technology-keyed maps, one call for an array of numbers
+ * (DCG_PT_ARRAY); keys that do not apply (grid keys without a grid,
  * an unset supply limit) are skipped. Numbers are in config units (e.g.
  * base_demand_twh in TWh/yr); names and references are DCG_PT_STRING.
  * Stops and returns the first non-zero value fn returns. */
