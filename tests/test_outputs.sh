@@ -134,7 +134,7 @@ check "info says there is no grid" has '(no grid)' out.txt
 expect 0 "info" -- info stress.h5
 cp out.txt info.txt
 pycheck info info info.txt stress.h5
-check "info lists the event" has 'yangtze-river-delta *falls below its minimum' info.txt
+check "info lists the event" has 'chengdu-chongqing *falls below its minimum' info.txt
 expect 0 "compare" -- compare base.h5 stress.h5
 cp out.txt compare.txt
 pycheck compare compare compare.txt base.h5 stress.h5
