@@ -6,12 +6,14 @@
  * more than its usable rating:
  *
  *   delta[h] = (net_b A_a - net_a A_b) / (A_a + A_b) / max(deg a, deg b)
- *   f[h]     = clipsym(delta[h], T(t) avail)        (GW sent from a to b)
- *   clipsym(x, c) = x - pos(x - c; s) + pos(-x - c; s)
+ *   hi[h]    = min(T(t) avail, pos(net_b)/max(deg a, deg b))
+ *   lo[h]    = -min(T(t) avail, pos(net_a)/max(deg a, deg b))
+ *   f[h]     = delta - pos(delta - hi + s/2; s) + pos(lo + s/2 - delta; s)
  *
- * so a region with spare capacity sends only what its neighbour lacks
- * relative to itself, and a surplus of variable output (net < 0) flows to
- * where it is used. Losses: lambda = loss_per_1000km length_km / 1000; the
+ * (GW sent from a to b, saturating exactly at hi and lo), so a region with
+ * spare capacity sends only what its neighbour lacks relative to itself,
+ * never more than the neighbour's own thermal plants would serve, and a
+ * surplus of variable output (net < 0) flows to where it is used. Losses: lambda = loss_per_1000km length_km / 1000; the
  * receiving end gets (1 - lambda) of what is sent:
  *
  *   imp_a -= f+ - (1 - lambda) f-,   imp_b += (1 - lambda) f+ - f-,
@@ -48,7 +50,14 @@ void dcg__corridor_hours(const struct dcg_model *m, struct dcg_work *w,
 	for (size_t i = 0; i < H; i++) {
 		double delta = den > 0.0 ? (nb[i] * Aa - na[i] * Ab) / den * share
 					 : 0.0;
-		f[i] = delta - dcg__pos(delta - cap, s) + dcg__pos(-delta - cap, s);
+		/* A region receives no more than its share of what its own
+		 * thermal plants would otherwise serve (its positive net load):
+		 * a surplus is not pushed onto a neighbour that cannot use it. */
+		double hi = dcg__min_below(cap, share * dcg__pos(nb[i], s), s);
+		double lo = -dcg__min_below(cap, share * dcg__pos(na[i], s), s);
+		/* Saturating exactly at hi and lo (pos() shifted by s/2). */
+		f[i] = delta - dcg__pos(delta - hi + 0.5 * s, s) +
+		       dcg__pos(lo + 0.5 * s - delta, s);
 	}
 }
 

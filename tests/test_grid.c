@@ -129,6 +129,12 @@ static double h_min0(double a, double b, double s)
 }
 
 /* hinge(x; s): 0 below -s, x above s, (x + s)^2 / (4 s) between. */
+/* min_below(a, b; s) = a - floor0(a - b + 4s/27; s): never above b. */
+static double h_min_below(double a, double b, double s)
+{
+	return a - h_floor0(a - b + 4.0 * s / 27.0, s);
+}
+
 static double h_hinge(double x, double s)
 {
 	if (x <= -s)
@@ -235,7 +241,12 @@ static void hand_eval(const struct dcg_model *m, double t, const double *y,
 			double delta = Aa + Ab > 0.0 ? (h->net[b][i] * Aa - h->net[a][i] * Ab) /
 							       (Aa + Ab) * share
 						     : 0.0;
-			double f = delta - h_pos(delta - cap, s) + h_pos(-delta - cap, s);
+			/* Bounded by the rating and by the receiver's share
+			 * of its own positive net load; exact saturation. */
+			double hi = h_min_below(cap, share * h_pos(h->net[b][i], s), s);
+			double lo = -h_min_below(cap, share * h_pos(h->net[a][i], s), s);
+			double f = delta - h_pos(delta - hi + 0.5 * s, s) +
+				   h_pos(lo + 0.5 * s - delta, s);
 			double fp = h_hinge(f, H_S), fm = h_hinge(-f, H_S);
 			h->flow_h[c][i] = f;
 			h->flow[c] += f / H_HOURS;
@@ -396,8 +407,8 @@ static void test_corridor_conservation(void)
 			bad += !close_rel("flow", c, f, h.flow[c], 1e-12);
 			double T = dcg_schedule_eval(&cr->rating_gw, t) * cr->availability;
 			fmaxi = fmax(fmaxi, fabs(f));
-			/* clipsym(x, T) saturates at T + s/2, s = 1e-3 T. */
-			worst_over = fmax(worst_over, fabs(f) - T * (1.0 + 0.5 * H_S));
+			/* The flow saturates exactly at T (never above). */
+			worst_over = fmax(worst_over, fabs(f) - T);
 			max_util = fmax(max_util, fabs(f) / T);
 			/* Downhill: where the far end is the busier one in every
 			 * hour (utilisation net / A), power flows to it. */
@@ -574,16 +585,16 @@ static void check_two_region(const struct two *p, int case_id)
 	CU_ASSERT_DOUBLE_EQUAL(h.A[0], 0.9 * 18.5, 1e-14);
 	double cap = 0.95 * p->rating, s = H_S * cap;
 	if (case_id == 0) {
-		/* The rating binds in every hour: the flow is clipsym's
-		 * saturation T avail + s/2; the importer is gated hard and
-		 * both are priced above 1. */
+		/* The rating binds in every hour: the flow saturates at
+		 * T avail exactly; the importer is gated hard and both are
+		 * priced above 1. */
 		for (size_t i = 0; i < H_HOURS; i++) {
 			double du = h.net[1][i] / h.A[1] - h.net[0][i] / h.A[0];
 			double delta = du * h.A[0] * h.A[1] / (h.A[0] + h.A[1]);
 			CU_ASSERT(delta > cap + s);
-			CU_ASSERT_DOUBLE_EQUAL(h.flow_h[0][i], cap + 0.5 * s, 1e-14);
+			CU_ASSERT_DOUBLE_EQUAL(h.flow_h[0][i], cap, 1e-14);
 		}
-		CU_ASSERT_DOUBLE_EQUAL(ser(m, res, DCG_SER_FLOW, 0, 0), cap + 0.5 * s, 1e-14);
+		CU_ASSERT_DOUBLE_EQUAL(ser(m, res, DCG_SER_FLOW, 0, 0), cap, 1e-14);
 		CU_ASSERT(h.gate[1] < 0.5 && h.price[0] > 1.0 && h.price[1] > 2.0);
 	} else if (case_id == 1) {
 		/* The rating does not bind: each hour's flow equalises the two
@@ -951,7 +962,7 @@ static void test_corridor_removed(void)
 	struct dcg_model *ma = mono_model(&a), *mb = mono_model(&b);
 	struct dcg_result *ra = solve_ok(ma), *rb = solve_ok(mb);
 	CU_ASSERT(ser(ma, ra, DCG_SER_FLOW, 0, 0) > 0.1);
-	/* A zero rating carries nothing but clipsym's s/2 = 5e-13 GW. */
+	/* A zero rating carries nothing (to round-off of the band). */
 	CU_ASSERT(fabs(ser(mb, rb, DCG_SER_FLOW, 0, 0)) <= 1e-12);
 	CU_ASSERT(ser(mb, rb, DCG_SER_RESERVE_MARGIN, 0, 1) <
 		  ser(ma, ra, DCG_SER_RESERVE_MARGIN, 0, 1) - 0.01);
@@ -1560,7 +1571,10 @@ static double trap(const struct dcg_model *m, const struct dcg_result *fine,
  * round-off (unserved energy where there is enough capacity). */
 static int close_q(const char *what, size_t k, double a, double b)
 {
-	if (fabs(a - b) <= 1e-4 * fabs(b) + 1e-9)
+	/* (2e-4: the hourly dispatch's smooth corners near the corridors'
+	 * bounds make the integrands' curvature, and so the trapezoid's own
+	 * error at 1/512 yr, larger than the first model's.) */
+	if (fabs(a - b) <= 2e-4 * fabs(b) + 1e-9)
 		return 1;
 	printf("\n  %s[%zu]: solver %.12g, trapezoid %.12g (rel %.3g)", what, k, a, b,
 	       (a - b) / b);

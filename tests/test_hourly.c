@@ -190,6 +190,53 @@ static void test_energy_balance(void)
 	dcg_model_free(m);
 }
 
+/* A surplus is not pushed onto a neighbour that cannot use it: a region
+ * of must-run output far above its load next to a small thermal region
+ * sends it no more than that region's net load, and every hour balances
+ * in both (the first hourly corridors sent the utilisation-equalising
+ * flow, and the receiver's dispatch lost what it could not curtail). */
+static void test_surplus_export(void)
+{
+	struct dcg_model *m = fx_model(2, 1, 1, 2, 1);
+	m->techs[0].kind = DCG_TECH_THERMAL;
+	m->techs[1].kind = DCG_TECH_MUST_RUN;
+	m->techs[1].capacity_factor = 0.9;
+	m->regions[0].capacity_gw[0] = 10.0;
+	m->regions[0].capacity_gw[1] = 30.0;
+	m->regions[1].capacity_gw[0] = 20.0;
+	m->regions[1].capacity_gw[1] = 0.0;
+	m->regions[0].base_demand_gw = 10.0;
+	m->regions[1].base_demand_gw = 5.0;
+	fx_const(&m->corridors[0].rating_gw, 20.0);
+	m->corridors[0].length_km = 0.0;
+	CU_ASSERT_EQUAL_FATAL(dcg_model_set_days(m, 1, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(dcg_model_finalize(m, NULL), 0);
+	struct dcg_work *w = dcg_work_new(m);
+	double *y = malloc(m->layout.n * sizeof *y);
+	CU_ASSERT_FATAL(w && y && !dcg_model_initial(m, y));
+	CU_ASSERT_EQUAL_FATAL(dcg__model_eval(m, w, 2024.0, y, NULL), 0);
+	size_t H = w->H;
+	double gen[2 * DCG_HOURS], curt[DCG_HOURS], uns[DCG_HOURS], chg[DCG_HOURS];
+	struct dcg__hourly_out out = {gen, curt, uns, chg};
+	double worst = 0.0;
+	for (size_t r = 0; r < 2; r++) {
+		dcg__region_dispatch(m, w, 2024.0, y, r, &out);
+		for (size_t i = 0; i < H; i++) {
+			double sum = gen[i] + gen[H + i] - chg[i] + w->imp_h[r * H + i] + uns[i];
+			worst = fmax(worst, fabs(sum - w->load_h[r * H + i]) / w->load_h[r * H + i]);
+		}
+	}
+	CU_ASSERT(worst < 1e-12);
+	for (size_t i = 0; i < H; i++) {
+		/* Region 1 receives, at most its own net load. */
+		CU_ASSERT(w->imp_h[H + i] > 0.0);
+		CU_ASSERT(w->imp_h[H + i] <= w->net_h[H + i] + 1e-12);
+	}
+	free(y);
+	dcg_work_free(w);
+	dcg_model_free(m);
+}
+
 /* Fuel use is generation times heat rate, technology by technology. */
 static void test_fuel_use(void)
 {
@@ -408,6 +455,8 @@ int main(void)
 	    !CU_add_test(s, "hourly energy balance and corridor losses",
 			 test_energy_balance) ||
 	    !CU_add_test(s, "fuel use is generation times heat rate", test_fuel_use) ||
+	    !CU_add_test(s, "a surplus is not pushed onto a neighbour",
+			 test_surplus_export) ||
 	    !CU_add_test(s, "one peak hour gives the first model's margin",
 			 test_degenerate_margin) ||
 	    !CU_add_test(s, "LOLP against an exact convolution", test_lolp_convolution) ||
