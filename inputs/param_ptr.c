@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "dcgrid/config.h"
@@ -72,6 +73,32 @@ static int schedule_point(struct dcg_schedule *sc, char **save,
 	}
 	*ret = &sc->value[i];
 	return 0;
+}
+
+/* Whether the number at ptr went into the model's hourly profiles when it
+ * was loaded (the one peak-hour day, or the computed profiles): changing
+ * it in place would change nothing, so a derivative would be 0. */
+static bool shapes_profiles(const struct dcg_model *m, const double *ptr)
+{
+	if (!m->grid_enabled)
+		return false;
+	if (ptr == &m->grid.dc_peak_factor)
+		return true;
+	for (size_t j = 0; j < m->J; j++)
+		if (ptr == &m->techs[j].capacity_factor ||
+		    ptr == &m->techs[j].capacity_credit)
+			return true;
+	for (size_t r = 0; r < m->R; r++) {
+		const struct dcg_region *rg = &m->regions[r];
+		const char *p = (const char *)(const void *)ptr;
+		const char *pb = (const char *)(const void *)&rg->profile;
+		if (ptr == &rg->peak_factor ||
+		    (p >= pb && p < pb + sizeof rg->profile) ||
+		    (rg->capacity_credit && ptr >= rg->capacity_credit &&
+		     ptr < rg->capacity_credit + m->J))
+			return true;
+	}
+	return false;
 }
 
 int dcg_config_param_ptr(struct dcg_model *m, const char *path,
@@ -167,6 +194,10 @@ int dcg_config_param_ptr(struct dcg_model *m, const char *path,
 	}
 	if (!ptr)
 		return bad(err, path, "not a parameter path");
+	if (shapes_profiles(m, ptr))
+		return bad(err, path, "shapes the hourly profiles, which are fixed "
+				      "when the scenario is loaded (vary it in a "
+				      "study, whose members are loaded one by one)");
 	*ret_ptr = ptr;
 	if (ret_scale)
 		*ret_scale = scale;
