@@ -217,6 +217,8 @@ static const char *type_name(enum dcg_param_type t)
 		return "choice";
 	case DCG_PT_SCHEDULE:
 		return "schedule";
+	case DCG_PT_ARRAY:
+		return "array";
 	}
 	return "unknown";
 }
@@ -291,6 +293,9 @@ static int visit_cb(void *ctx, const struct dcg_param_value *pv)
 		}
 		break;
 	}
+	case DCG_PT_ARRAY:
+		value = numbers(pv->values, pv->count);
+		break;
 	default:
 		value = json_null();
 	}
@@ -298,6 +303,21 @@ static int visit_cb(void *ctx, const struct dcg_param_value *pv)
 						type_name(pv->type), value,
 						pv->doc ? pv->doc : "")))
 		return -1;
+	if (pv->type == DCG_PT_ARRAY) {
+		/* Each entry of an array, as --set reaches it. */
+		for (size_t i = 0; i < pv->count; i++) {
+			char path[600], doc[400];
+			snprintf(path, sizeof path, "%s.[%zu]", pv->path, i);
+			snprintf(doc, sizeof doc, "%s, entry %zu",
+				 pv->doc ? pv->doc : "", i);
+			if (json_array_append_new(list,
+						  setting(pv, path, "number",
+							  dcg__serve_number(pv->values[i]),
+							  doc)))
+				return -1;
+		}
+		return 0;
+	}
 	if (pv->type != DCG_PT_SCHEDULE)
 		return 0;
 

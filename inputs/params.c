@@ -505,6 +505,11 @@ static const struct dcg__param tech_params[] = {
 	 .offset = TECH(emission_factor), .min = 0, .max = 2,
 	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "t/MWh",
 	 .doc = "CO2 emitted per unit of generation"},
+	{.key = "heat_rate_gj_per_mwh", .type = DCG__P_DOUBLE,
+	 .offset = TECH(heat_rate), .min = 0, .max = 50,
+	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "GJ/MWh",
+	 .doc = "fuel burnt per unit of generation (0: none counted), for "
+		"grid/fuel_use"},
 	{.key = "forced_outage_rate", .type = DCG__P_DOUBLE,
 	 .offset = TECH(forced_outage_rate), .min = 0, .max = 0.9,
 	 .dflt = DCG__D_NUMBER, .def = 0.05, .unit = "1",

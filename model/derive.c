@@ -139,6 +139,9 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 				o[rj] = w->gen[rj];
 			if ((o = out[DCG_SER_CURTAILMENT]))
 				o[rj] = w->curt[rj];
+			/* GW average x 8.76 = TWh/yr; TWh x GJ/MWh = PJ. */
+			if ((o = out[DCG_SER_FUEL]))
+				o[rj] = w->gen[rj] * 8.76 * m->techs[j].heat_rate;
 		}
 	}
 	/* Corridors: the day-weighted mean flow (GW average). */

@@ -105,6 +105,9 @@ static const struct dcg_series_info table[DCG_SER_COUNT] = {
 				     "critical hours per unit of capacity "
 				     "(thermal: 1 - forced-outage rate)",
 				     NULL, true},
+	[DCG_SER_FUEL] = {"grid", "fuel_use", DCG_DIMS_TRJ, "PJ/year",
+			  "fuel burnt: generation times heat rate, annual rate",
+			  NULL, true},
 	[DCG_SER_CUM_DC_ENERGY] = {"cumulative", "dc_energy", DCG_DIMS_TR, "TWh",
 				   "data-center electricity since the start",
 				   NULL, false},

@@ -698,7 +698,7 @@ def check_days_image(c, png, path, nregions, mode="critical"):
                                 ":net_load")
     img = mpimg.imread(png)
     width = round((12.0 if mode == "all" else 6.5) * len(yi) * 80)
-    height = round((2.6 * n + 2.1) * 80)
+    height = round((2.6 * n + 2.35) * 80)
     c.check(img.shape[:2] == (height, width),
             f"{png} is {img.shape[1]} x {img.shape[0]} pixels: {n} rows of "
             f"{len(yi)} panels (expected {width} x {height})")

@@ -1183,13 +1183,13 @@ static void test_visit(void)
 	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
 	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10 + 6
 	 * (peak_smoothing, standard, gate_reads, lole_standard_h,
-	 * load_uncertainty, lole_gate_width), technologies 3 x (7 + 6:
-	 * forced_outage_rate, unit_size_gw, variable_cost, duration_h,
-	 * efficiency, min_output), corridor 4 + 3 (availability, length_km,
+	 * load_uncertainty, lole_gate_width), technologies 3 x (7 + 7:
+	 * heat_rate_gj_per_mwh, forced_outage_rate, unit_size_gw,
+	 * variable_cost, duration_h, efficiency, min_output), corridor 4 + 3 (availability, length_km,
 	 * loss_per_1000km), regions.grid.profile 2 x 10 (three arrays of 12
 	 * months, one call each); no hours group (one peak-hour day), so none
 	 * of its keys. */
-	CU_ASSERT_EQUAL(g.n, 61 + 38 + 16 + 39 + 7 + 2 * 10);
+	CU_ASSERT_EQUAL(g.n, 61 + 38 + 16 + 42 + 7 + 2 * 10);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);
@@ -1224,7 +1224,8 @@ static int check_range(void *ctx, const struct dcg_param_value *pv)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(pv->choices);
 		CU_ASSERT_STRING_EQUAL(pv->choices[0], "bdf");
 		CU_ASSERT_STRING_EQUAL(pv->choices[1], "adams");
-		CU_ASSERT_PTR_NULL(pv->choices[2]);
+		CU_ASSERT_STRING_EQUAL(pv->choices[2], "auto");
+		CU_ASSERT_PTR_NULL(pv->choices[3]);
 	} else if (strcmp(pv->path, "hardware.[0].initial_kw_per_rack") == 0) {
 		l->found++;
 		CU_ASSERT_PTR_NOT_NULL(pv->sentinel);

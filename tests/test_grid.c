@@ -344,13 +344,15 @@ static int close_rel(const char *what, size_t k, double a, double b, double tol)
 /* 1. Corridors over a 5-region ring: the hourly rule, ratings,         */
 /*    direction, and conservation with losses.                          */
 
-/* A region's mean net import after losses, from its dispatch: generation +
- * imports + unserved = load hour by hour (dispatch.c), and the day's mean
- * load is B + F (shapes of mean 1). */
+/* A region's mean net import after losses, from its dispatch: generation
+ * (storage: its discharge) - storage charge + imports + unserved = load
+ * hour by hour (dispatch.c), and the day's mean load is B + F (shapes of
+ * mean 1). */
 static double model_mean_import(const struct dcg_model *m, const struct dcg_result *res,
 				size_t i, size_t r)
 {
-	double x = ser(m, res, DCG_SER_DEMAND, i, r) - ser(m, res, DCG_SER_UNSERVED, i, r);
+	double x = ser(m, res, DCG_SER_DEMAND, i, r) + ser(m, res, DCG_SER_STORAGE_CHARGE, i, r) -
+		   ser(m, res, DCG_SER_UNSERVED, i, r);
 	for (size_t j = 0; j < m->J; j++)
 		x -= ser(m, res, DCG_SER_GENERATION, i, r * m->J + j);
 	return x;

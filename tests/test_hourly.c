@@ -190,6 +190,32 @@ static void test_energy_balance(void)
 	dcg_model_free(m);
 }
 
+/* Fuel use is generation times heat rate, technology by technology. */
+static void test_fuel_use(void)
+{
+	struct dcg_model *m = mixed_model();
+	m->techs[0].heat_rate = 9.0;
+	m->techs[1].heat_rate = 7.0;
+	struct dcg_work *w = dcg_work_new(m);
+	double *y = malloc(m->layout.n * sizeof *y);
+	double *q = calloc(m->layout.nq + 1, sizeof *q);
+	size_t RJ = m->R * m->J;
+	double gen[12], fuel[12];
+	double *out[DCG_SER_COUNT] = {0};
+	out[DCG_SER_GENERATION] = gen;
+	out[DCG_SER_FUEL] = fuel;
+	CU_ASSERT_FATAL(RJ == 12 && w && y && q && !dcg_model_initial(m, y));
+	CU_ASSERT_EQUAL_FATAL(dcg_model_derive(m, w, 2025.0, y, q, out), 0);
+	for (size_t i = 0; i < RJ; i++)
+		CU_ASSERT_DOUBLE_EQUAL(fuel[i], gen[i] * 8.76 * m->techs[i % m->J].heat_rate,
+				       1e-12 * fmax(fuel[i], 1.0));
+	CU_ASSERT(fuel[0] > 0.0 && fuel[2] == 0.0);
+	free(q);
+	free(y);
+	dcg_work_free(w);
+	dcg_model_free(m);
+}
+
 /* One peak-hour day, no storage, no outage spread: the margin is the first
  * model's (sum cc G - peak) / peak, with peak = pfB B + pfDC F. */
 static void test_degenerate_margin(void)
@@ -381,6 +407,7 @@ int main(void)
 	    !CU_add_test(s, "hydro budget", test_budget_day) ||
 	    !CU_add_test(s, "hourly energy balance and corridor losses",
 			 test_energy_balance) ||
+	    !CU_add_test(s, "fuel use is generation times heat rate", test_fuel_use) ||
 	    !CU_add_test(s, "one peak hour gives the first model's margin",
 			 test_degenerate_margin) ||
 	    !CU_add_test(s, "LOLP against an exact convolution", test_lolp_convolution) ||

@@ -121,6 +121,7 @@ struct dcg_tech {
 	struct dcg_schedule variable_cost; /* currency/MWh: merit order */
 	double duration_h;              /* storage: energy / power */
 	double efficiency;              /* storage: round trip */
+	double heat_rate;               /* GJ of fuel per MWh generated */
 	double min_output;              /* hydro: share of the daily inflow that
 					   runs flat (minimum flow); thermal:
 					   share of the available capacity that
@@ -450,6 +451,7 @@ enum dcg_series_id {
 	DCG_SER_STORAGE_CHARGE,
 	DCG_SER_CURTAILMENT_TOTAL,
 	DCG_SER_CAPACITY_CREDIT,
+	DCG_SER_FUEL,
 	/* integrals carried by the solver, cumulative from t0 */
 	DCG_SER_CUM_DC_ENERGY,
 	DCG_SER_CUM_UNSERVED,
