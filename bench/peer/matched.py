@@ -8,7 +8,7 @@
 1. dcgrid runs the scenario at its own tolerances; a reference is computed
    by dcgrid with BDF at rtol = atol = 1e-10 (or read from --ref).
 2. dcgrid's error is the largest difference from the reference relative to
-   each quantity's scale (bench/peer/check.py, 37 main series).
+   each quantity's scale (bench/peer/check.py, 43 main series).
 3. For each scipy method, the peer (dcgrid_peer.py) runs at tolerances
    from 1e-3 down a half-decade ladder until its error against the same
    reference is no larger than dcgrid's: the loosest tolerance that matches
@@ -19,10 +19,8 @@
    fastest solve at matched accuracy), never against a weak one.
 
 Timings are single runs on whatever machine load there is; the right-hand
-side counts do not depend on it. The hourly adequacy model of issue 12 is
-not in the peer yet: when it lands in the right-hand side, dcgrid_peer.py
-must implement it before these ratios mean anything (eval() is the place;
-the matching machinery here is independent of the equations).
+side counts do not depend on it. The peer implements the hourly grid of
+issue 12 (bench/peer/hourly.py), so the ratios compare equal work.
 """
 import argparse
 import contextlib
