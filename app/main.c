@@ -17,6 +17,7 @@ int dcg__exit_status(int status)
 	case DCG_EUSAGE:
 	case DCG_EEXIST:
 	case DCG_ELIMIT: /* a request too large for this machine */
+	case DCG_EFORMAT: /* a result file that is damaged or not dcgrid's */
 		return DCG_EXIT_USAGE;
 	default:
 		return DCG_EXIT_FAILURE;
