@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "dcgrid/dcgrid.h"
+#include "dcgrid/h5read.h"
 
 enum {
 	DCG_EXIT_OK = 0,
@@ -32,6 +33,12 @@ int dcg__exit_status(int status);
  * of err, or dcg_strerror(status) when err carries none) and returns the
  * exit status for status. */
 int dcg__report(int status, const struct dcg_error *err);
+
+/* Terminal-safe text (app/text.c): control characters become '?'.
+ * dcg__term_safe rewrites s in place and returns it (NULL stays NULL);
+ * dcg__fput_safe writes s to f that way. */
+char *dcg__term_safe(char *s);
+void dcg__fput_safe(const char *s, FILE *f);
 
 /* Prints "dcgrid: <message>" and a pointer to the command's help to stderr
  * and returns DCG_EXIT_USAGE. cmd may be NULL for the top level. */
@@ -110,6 +117,11 @@ int dcg__cmd_rerun(int argc, char **argv);
 struct dcg_h5_figures;
 /* Prints the key figures of n files (1 or 2; with 2 also B - A and the
  * relative change) under column headings names[i]. */
+/* Makes the strings of key figures and of a dataset description
+ * terminal-safe in place (dcg__term_safe). */
+void dcg__figures_safe(struct dcg_h5_figures *fig);
+void dcg__var_safe(struct dcg_h5_var *v);
+
 void dcg__figures_print(FILE *f, const struct dcg_h5_figures *fig, size_t n,
 			const char *const *names);
 

@@ -101,15 +101,31 @@ static void format_double(char *buf, size_t size, double v)
 	}
 }
 
+/* True for text that a spreadsheet would run as a formula: it starts with
+ * = + - @ (or a tab or carriage return, which some strip first) and is
+ * not simply a number such as -1.5 (OWASP, "CSV Injection"). */
+static bool formula_like(const char *s)
+{
+	if (!strchr("=+-@\t\r", s[0]) || s[0] == '\0')
+		return false;
+	char *end = NULL;
+	(void)strtod(s, &end);
+	return end == s || *end != '\0';
+}
+
 /* Writes s as one CSV cell, quoted when it holds a comma, quote or line
- * break (RFC 4180). */
+ * break (RFC 4180); a formula-like label (a file from elsewhere may hold
+ * one) gets a leading apostrophe, quoted, so it shows as text. */
 static void put_cell(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	bool formula = formula_like(s);
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -250,8 +266,11 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 	if (!f)
 		return dcg_error_set(err, DCG_EIO, "cannot create %s: %s",
 				     out->path, strerror(errno));
-	for (size_t c = 0; c < ncols; c++)
-		fprintf(f, "%s,", column_name(cols[c]));
+	/* Axis and dataset names come from the file: cells like the rest. */
+	for (size_t c = 0; c < ncols; c++) {
+		put_cell(f, column_name(cols[c]));
+		fputc(',', f);
+	}
 	fputs("variable,value,units\n", f);
 
 	for (size_t i = 0; i < nvars && rc == 0; i++) {
@@ -297,7 +316,8 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 			}
 			char num[40];
 			format_double(num, sizeof num, data[p]);
-			fprintf(f, "%s,%s,", name, num);
+			put_cell(f, name);
+			fprintf(f, ",%s,", num);
 			put_cell(f, v->units);
 			fputc('\n', f);
 			out->rows++;

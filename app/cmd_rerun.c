@@ -129,7 +129,7 @@ int dcg__cmd_rerun(int argc, char **argv)
 	}
 	if (dcg_h5_attr_text(orig, "/", "dcgrid_version", &version, NULL) ==
 		    0 &&
-	    strcmp(version, DCG_VERSION) != 0)
+	    strcmp(dcg__term_safe(version), DCG_VERSION) != 0)
 		fprintf(stderr,
 			"dcgrid: warning: %s was written by dcgrid %s, this is "
 			"%s; results may differ for that reason\n",
@@ -211,7 +211,8 @@ int dcg__cmd_rerun(int argc, char **argv)
 		printf("%zu of %zu datasets differ (A = %s, B = the re-run):\n",
 		       ndiff, ncompared, path);
 		for (size_t i = 0; i < ndiff; i++) {
-			printf("  %-36s %s", diffs[i].path, diffs[i].what);
+			printf("  %-36s %s", dcg__term_safe(diffs[i].path),
+			       diffs[i].what);
 			if (strcmp(diffs[i].what, "values") == 0)
 				printf(": %zu element%s differ%s", diffs[i].n_differ,
 				       diffs[i].n_differ == 1 ? "" : "s",
