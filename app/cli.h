@@ -34,6 +34,15 @@ int dcg__exit_status(int status);
  * exit status for status. */
 int dcg__report(int status, const struct dcg_error *err);
 
+/* Checks output before any work (app/output.c): an existing path must be
+ * a regular file that is none of inputs[0..n) (same inode; NULL entries
+ * are skipped) and, without force, must not exist; its folder must exist
+ * and be writable and its name leave room for the temporary name.
+ * DCG_EUSAGE or DCG_EEXIST with the message. */
+int dcg__check_output(const char *output, bool force,
+		      const char *const *inputs, size_t ninputs,
+		      struct dcg_error *err);
+
 /* Terminal-safe text (app/text.c): control characters become '?'.
  * dcg__term_safe rewrites s in place and returns it (NULL stays NULL);
  * dcg__fput_safe writes s to f that way. */
@@ -144,10 +153,12 @@ void dcg__json_run(FILE *f, const struct dcg_model *m,
 /* Checks "p1,p2,..." against m before the solve. */
 int dcg__check_sensitivity(const char *list, const struct dcg_model *m,
 			   struct dcg_error *err);
-/* Solves with forward sensitivities and adds /sensitivity to output. */
+/* Solves with forward sensitivities to the parameters of list (p1,p2,...),
+ * stopping when opts->should_stop asks (opts may be NULL). The caller
+ * writes them with the run (dcg_h5_write_run_sens). */
 int dcg__run_sensitivity(const char *list, const struct dcg_model *m,
-			 const char *output, struct dcg_sensitivity **ret,
-			 struct dcg_error *err);
+			 const struct dcg_solve_opts *opts,
+			 struct dcg_sensitivity **ret, struct dcg_error *err);
 void dcg__sensitivity_print(FILE *f, const struct dcg_sensitivity *s);
 
 #endif

@@ -2260,6 +2260,32 @@ finish:
 	return rc;
 }
 
+int dcg_config_load_stored(const char *text, const char *origin,
+			   struct dcg_model **ret_model, struct dcg_error *err)
+{
+	/* libconfig 1.5 has no switch for @include: its scanner takes the
+	 * directive only at the start of a line, after blanks, so such a
+	 * line is refused before libconfig sees the text. */
+	unsigned line = 1;
+	if (!origin)
+		origin = "<string>";
+	for (const char *p = text; *p; line++) {
+		const char *q = p + strspn(p, " \t");
+		if (strncmp(q, "@include", 8) == 0)
+			return dcg_error_set(err, DCG_ECONFIG,
+					     "%s:%u: @include in a stored config "
+					     "(dcgrid stores the resolved config, "
+					     "without includes; a result file "
+					     "cannot make dcgrid read other files)",
+					     origin, line);
+		const char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return dcg_config_load_string(text, origin, NULL, 0, ret_model, err);
+}
+
 const char *dcg_config_default_text(void)
 {
 	return dcg__default_scenario_text;

@@ -46,6 +46,13 @@ typedef int (*dcg__h5_build_fn)(void *ctx, const char *tmp,
 int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 		 void *ctx, struct dcg_error *err);
 
+/* Writes the group /sensitivity (outputs/h5_sens.c) into the open run
+ * file being built, after its own datasets and dimension scales; messages
+ * name path. */
+struct dcg_sensitivity;
+int dcg__h5_sens_write(hid_t file, const char *path,
+		       const struct dcg_sensitivity *s, struct dcg_error *err);
+
 /* Writes all of dataset ds from n variable-length elements (strings or
  * hvl_t) of mem_type. HDF5 converts them through a buffer of the
  * transfer's size, 1 MiB by default and zeroed on every H5Dwrite, which

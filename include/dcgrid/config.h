@@ -40,6 +40,13 @@ int dcg_config_load_string(const char *text, const char *origin,
 			   const char *const *sets, size_t nsets,
 			   struct dcg_model **ret_model, struct dcg_error *err);
 
+/* Loads a config stored in a result file (its root attribute config):
+ * as dcg_config_load_string without overrides, but a line with @include
+ * is refused (DCG_ECONFIG): a file received from someone else must not
+ * make dcgrid read other files. */
+int dcg_config_load_stored(const char *text, const char *origin,
+			   struct dcg_model **ret_model, struct dcg_error *err);
+
 /* The built-in default scenario (China 2024-2031), as commented config text
  * identical to inputs/scenarios/china-baseline.cfg. Static storage. */
 const char *dcg_config_default_text(void);
