@@ -142,7 +142,15 @@ def formula(f):
     f["regions"][...] = np.array(regions, dtype=object)
 
 
+def include(f):
+    # A stored config that would make rerun read another file.
+    v = f.attrs["config"]
+    v = v.decode() if isinstance(v, bytes) else v
+    f.attrs["config"] = '@include "/dev/stdin"\n' + v
+
+
 DAMAGE = {
+    "include": include,
     "short-series": short_series,
     "long-series": long_series,
     "time-2d": time_2d,
