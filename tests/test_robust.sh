@@ -13,6 +13,11 @@
 # - A full disk (a 64 KiB tmpfs when this runs as root and may mount one,
 #   else a file-size limit, ulimit -f): exit status 1, a clear message, no
 #   file and no temporary file; an existing result is left as it was.
+# - All or nothing (issue 14): `run --sensitivity` on a disk with room for
+#   the run alone writes nothing (it used to publish the run and fail
+#   adding the sensitivities); `export` on a full disk leaves no folder, no
+#   temporary folder and, with --force, the earlier CSVs as they were;
+#   `rerun` stopped by SIGINT, once or twice, leaves no temporary folder.
 # Prints one line per check and `N passed, N failed`; exits 1 on a failure.
 set -euo pipefail
 
@@ -179,6 +184,68 @@ check "full disk with --force: exit status 1 (got $rc)" test "$rc" -eq 1
 check "full disk with --force: the earlier file is untouched" \
 	grep -qx "an earlier result" small/full.h5
 check "full disk with --force: no temporary file" no_temp small
+
+# ---- all or nothing (issue 14) -------------------------------------------
+
+# limited KIB ARGS...: dcgrid under a file-size limit of KIB KiB.
+limited() {
+	local kib=$1
+	shift
+	rc=0
+	(ulimit -f "$kib" && trap '' XFSZ && exec "$DCGRID" "$@") \
+		>out.txt 2>err.txt </dev/null || rc=$?
+}
+mkdir roomy
+run run "$OK" -q -o roomy/plain.h5
+plain_kib=$(( $(stat -c %s roomy/plain.h5) / 1024 + 8 ))
+limited "$plain_kib" run "$OK" -q -o roomy/sens.h5 --sensitivity hardware.[0].life_yr
+check "run --sensitivity, room for the run alone: exit status 1 (got $rc)" test "$rc" -eq 1
+check "run --sensitivity, room for the run alone: no file" test ! -e roomy/sens.h5
+check "run --sensitivity, room for the run alone: no temporary file" no_temp roomy
+
+limited 16 export roomy/plain.h5 --csv roomy/csv
+check "export on a full disk: exit status 1 (got $rc)" test "$rc" -eq 1
+check "export on a full disk: clear message" grep -Eq "^dcgrid: cannot write roomy/csv/[a-z]+.csv: File too large" err.txt
+check "export on a full disk: no folder" test ! -e roomy/csv
+check "export on a full disk: no temporary folder" no_temp roomy
+run export roomy/plain.h5 --csv roomy/csv
+check "export: exit status 0 (got $rc)" test "$rc" -eq 0
+cp roomy/csv/datacenter.csv before.csv
+echo "an earlier export" >roomy/csv/grid.csv
+limited 16 export roomy/plain.h5 --csv roomy/csv --force
+check "export --force on a full disk: exit status 1 (got $rc)" test "$rc" -eq 1
+check "export --force on a full disk: earlier files untouched" \
+	sh -c 'cmp -s before.csv roomy/csv/datacenter.csv && grep -qx "an earlier export" roomy/csv/grid.csv'
+check "export --force on a full disk: no temporary folder" no_temp roomy
+
+# rerun of a file whose stored config is the slow scenario (set with h5py).
+cp roomy/plain.h5 slow.h5
+"$PYTHON" - slow.h5 "$slow" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    f.attrs["config"] = open(sys.argv[2]).read()
+PY
+mkdir -p tmp
+# rerun_interrupt SIG COUNT: signals a rerun COUNT times after 0.5 s.
+rerun_interrupt() {
+	local sig=$1 count=$2 pid
+	TMPDIR=$WORK/tmp "$DCGRID" rerun slow.h5 -q >out.txt 2>err.txt </dev/null &
+	pid=$!
+	sleep 0.5
+	for ((i = 0; i < count; i++)); do
+		kill -s "$sig" "$pid" 2>/dev/null || true
+		sleep 0.1
+	done
+	rc=0
+	wait "$pid" || rc=$?
+	check "rerun, SIG$sig x$count: exit status 130 (got $rc)" test "$rc" -eq 130
+	check "rerun, SIG$sig x$count: no temporary folder" \
+		test -z "$(ls -A tmp)"
+}
+rerun_interrupt INT 1
+check "rerun, SIGINT: message says so" \
+	grep -Eq "^dcgrid: SIGINT: interrupted at t = [0-9.]+ of 2424.00; nothing was written to .*/rerun.h5$" err.txt
+rerun_interrupt INT 2
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
