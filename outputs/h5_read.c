@@ -28,6 +28,7 @@
 #include <hdf5_hl.h>
 
 #include "dcgrid/h5read.h"
+#include "h5_internal.h"
 #include "h5_validate.h"
 
 struct dcg_h5_file {
@@ -142,6 +143,10 @@ int dcg_h5_open(const char *path, struct dcg_h5_file **ret_file,
 		return dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
 	}
 	f->id = -1;
+	/* A file dcgrid wrote carries a checksum: damage is refused here,
+	 * before libhdf5 reads a byte of it. */
+	if ((rc = dcg__h5_verify(path, err)))
+		goto finish;
 	quiet_begin(&q);
 	htri_t is = H5Fis_hdf5(path);
 	/* Closed strongly: whatever a failed read left open goes with the

@@ -8,6 +8,12 @@ named), each a copy of VALID.h5 changed with h5py the way a file from
 elsewhere could be: the reader (`info`, `compare`, `export`, `rerun`) must
 refuse each with a message, or, for the encodings other writers use
 (ascii), read it. The repository holds this script, not the files.
+
+dcgrid files carry a checksum in their user block (outputs/h5_checksum.c),
+which any edit breaks. The structural kinds blank it after editing, as a
+file from another program has none, so that the reader's own checks are
+what refuses them; "edited" keeps it (an edit is damage), "bit-flip" and
+"truncated" change bytes without h5py.
 """
 import os
 import shutil
@@ -149,7 +155,13 @@ def include(f):
     f.attrs["config"] = '@include "/dev/stdin"\n' + v
 
 
+def edited(f):
+    # A harmless edit, but the checksum no longer matches.
+    f.attrs["comment"] = "edited with h5py"
+
+
 DAMAGE = {
+    "edited": edited,
     "include": include,
     "short-series": short_series,
     "long-series": long_series,
@@ -169,12 +181,25 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     valid, outdir = sys.argv[1], sys.argv[2]
-    names = sys.argv[3:] or list(DAMAGE)
+    names = sys.argv[3:] or list(DAMAGE) + ["bit-flip", "truncated"]
     for name in names:
         out = os.path.join(outdir, "damaged-%s.h5" % name)
         shutil.copyfile(valid, out)
+        if name == "bit-flip":
+            with open(out, "r+b") as f:
+                f.seek(os.path.getsize(out) // 2)
+                b = f.read(1)
+                f.seek(-1, 1)
+                f.write(bytes([b[0] ^ 0x10]))
+            continue
+        if name == "truncated":
+            os.truncate(out, os.path.getsize(out) // 2)
+            continue
         with h5py.File(out, "r+") as f:
             DAMAGE[name](f)
+        if name != "edited":
+            with open(out, "r+b") as f:
+                f.write(bytes(512))
 
 
 if __name__ == "__main__":
