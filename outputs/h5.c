@@ -1198,8 +1198,7 @@ static int build_image(struct writer *w, const char *name,
 		rc = h5_fail(w, "H5Pcreate", NULL);
 		goto finish;
 	}
-	if (H5Pset_userblock(fcpl, DCG__H5_USERBLOCK) < 0 ||
-	    dcg__h5_set_order(fcpl, true) < 0 || dcg__h5_set_order(w->gcpl, true) < 0 ||
+	if (dcg__h5_set_order(fcpl, true) < 0 || dcg__h5_set_order(w->gcpl, true) < 0 ||
 	    dcg__h5_set_order(w->dcpl, false) < 0) {
 		rc = h5_fail(w, "H5Pset_link_creation_order", NULL);
 		goto finish;
@@ -1351,17 +1350,10 @@ int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 	}
 	if (rc)
 		goto finish;
-	unsigned char block[DCG__H5_USERBLOCK];
-	if (dcg__h5_stamp(image, image_size, block) < 0) {
-		rc = dcg_error_set(err, DCG_EINTERNAL,
-				   "cannot write %s: the image does not start "
-				   "with a superblock",
-				   path);
-		goto finish;
-	}
-
-	if ((rc = write_image(fd, block, sizeof block, path, err)) ||
-	    (rc = write_image(fd, image, image_size, path, err)))
+	unsigned char trailer[DCG__H5_TRAILER];
+	dcg__h5_stamp(image, image_size, trailer);
+	if ((rc = write_image(fd, image, image_size, path, err)) ||
+	    (rc = write_image(fd, trailer, sizeof trailer, path, err)))
 		goto finish;
 	int cfd = fd;
 	fd = -1;

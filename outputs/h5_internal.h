@@ -12,17 +12,15 @@
 
 #include "dcgrid/status.h"
 
-/* Every file dcgrid writes starts with a user block of this size holding
- * a checksum of the rest (outputs/h5_checksum.c). The builders set it on
- * their file creation list (H5Pset_userblock); dcg__h5_save writes the
- * block that dcg__h5_stamp fills for the image (which HDF5 hands over
- * without the block), then the image. dcg__h5_stamp returns -1 when the
- * image does not start with a superblock;
+/* Every file dcgrid writes ends with a trailer of this size after the
+ * HDF5 image, holding a checksum of the image (outputs/h5_checksum.c):
+ * dcg__h5_save writes the image, then the trailer dcg__h5_stamp fills.
  * dcg__h5_verify returns 0 for a file whose checksum matches or that has
- * none (written by another program), DCG_EFORMAT for a damaged one. */
-#define DCG__H5_USERBLOCK 512
-int dcg__h5_stamp(const unsigned char *image, size_t size,
-		  unsigned char block[DCG__H5_USERBLOCK]);
+ * none (written or rewritten by another program), DCG_EFORMAT for a
+ * damaged one. */
+#define DCG__H5_TRAILER 64
+void dcg__h5_stamp(const unsigned char *image, size_t size,
+		   unsigned char trailer[DCG__H5_TRAILER]);
 int dcg__h5_verify(const char *path, struct dcg_error *err);
 
 /* The innermost message of HDF5's error stack (cleared); returns 1 when it

@@ -842,7 +842,6 @@ static int build_image(struct sw *w, const char *name, const struct dcg_study *s
 	int rc = 0;
 	w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
 	if (fcpl < 0 || fapl < 0 || w->gcpl < 0 ||
-	    H5Pset_userblock(fcpl, DCG__H5_USERBLOCK) < 0 ||
 	    dcg__h5_set_order(fcpl, true) < 0 || dcg__h5_set_order(w->gcpl, true) < 0) {
 		rc = fail(w, "H5Pcreate", NULL);
 		goto finish;
