@@ -2013,13 +2013,47 @@ static int syntax_error(const config_t *cfg, const char *origin,
 
 /* Reads a scenario file whole, for the checks above and the text of
  * syntax errors. Caller frees *ret_text. */
+static int read_stream(FILE *f, const char *path, char **ret_text,
+		       size_t *ret_len, struct dcg_error *err);
+
 static int read_text(const char *path, char **ret_text, size_t *ret_len,
 		     struct dcg_error *err)
 {
+	/* A FIFO would block opening until a writer comes and a device can
+	 * be endless: a scenario named by path is a regular file (standard
+	 * input, "-", is read bounded by the memory limit instead). */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s: not a regular file (%s; give a file, "
+				     "or - for standard input)",
+				     path,
+				     S_ISFIFO(st.st_mode) ? "a FIFO"
+				     : S_ISSOCK(st.st_mode)
+					     ? "a socket"
+					     : "a device");
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return dcg_error_set(err, DCG_EIO, "%s: cannot open: %s", path,
 				     strerror(errno));
+	int rc = read_stream(f, path, ret_text, ret_len, err);
+	fclose(f);
+	return rc;
+}
+
+int dcg_config_read_text(const char *path, char **ret_text, size_t *ret_len,
+			 struct dcg_error *err)
+{
+	if (strcmp(path, "-") == 0)
+		return read_stream(stdin, "<stdin>", ret_text, ret_len, err);
+	return read_text(path, ret_text, ret_len, err);
+}
+
+/* Reads all of f, refusing (DCG_ELIMIT) as soon as the text read so far
+ * would not load under the memory limit. */
+static int read_stream(FILE *f, const char *path, char **ret_text,
+		       size_t *ret_len, struct dcg_error *err)
+{
 	size_t cap = 1 << 14, len = 0;
 	char *buf = NULL;
 	int rc = 0;
@@ -2069,7 +2103,6 @@ static int read_text(const char *path, char **ret_text, size_t *ret_len,
 	buf = NULL;
 finish:
 	free(buf);
-	fclose(f);
 	return rc;
 }
 

@@ -247,5 +247,13 @@ check "rerun, SIGINT: message says so" \
 	grep -Eq "^dcgrid: SIGINT: interrupted at t = [0-9.]+ of 2424.00; nothing was written to .*/rerun.h5$" err.txt
 rerun_interrupt INT 2
 
+# Standard input is read bounded by the memory limit (it grew until the
+# kernel killed the process).
+rc=0
+DCGRID_MEMORY_LIMIT=64M timeout 60 "$DCGRID" check - </dev/zero >out.txt 2>err.txt || rc=$?
+check "check - < /dev/zero: exit status 2 (got $rc)" test "$rc" -eq 2
+check "check - < /dev/zero: the limit is named" \
+	grep -Eq "^dcgrid: <stdin>: [0-9.]+ MiB of text needs about [0-9.]+ MiB to load; the limit is 64.0 MiB \(from DCGRID_MEMORY_LIMIT\)$" err.txt
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

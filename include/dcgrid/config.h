@@ -35,6 +35,14 @@ int dcg_config_load_file(const char *path, const char *const *sets,
 			 size_t nsets, struct dcg_model **ret_model,
 			 struct dcg_error *err);
 
+/* Reads a text input whole, bounded: path "-" is standard input; any other
+ * path must be a regular file (a FIFO or device is refused, DCG_ECONFIG).
+ * Reading stops with DCG_ELIMIT as soon as the text would not load under
+ * the memory limit (DCGRID_MEMORY_LIMIT). Caller frees *ret_text
+ * (NUL-terminated, *ret_len bytes). */
+int dcg_config_read_text(const char *path, char **ret_text, size_t *ret_len,
+			 struct dcg_error *err);
+
 /* Same from text; `origin` names it in messages (e.g. "<built-in>"). */
 int dcg_config_load_string(const char *text, const char *origin,
 			   const char *const *sets, size_t nsets,
