@@ -521,6 +521,7 @@ void dcg_study_free(struct dcg_study *s)
 	free(s->path);
 	free(s->scenario_path);
 	free(s->base_text);
+	free(s->resolved_text);
 	free(s->text);
 	free(s);
 }
@@ -731,6 +732,12 @@ static int check_base(struct sload *ld, struct dcg_study *s)
 		rc = dcg_error_set(ld->err, rc < 0 ? rc : DCG_ECONFIG,
 				   "%s: the base scenario with the study's "
 				   "overrides does not load: %s", ld->path, e.msg);
+		goto finish;
+	}
+	/* What the members' results depend on, whatever files it came from:
+	 * a checkpoint is bound to it (solvers/ensemble.c). */
+	if ((rc = dcg_config_dump(m, &s->resolved_text, &e))) {
+		rc = dcg_error_set(ld->err, rc, "%s: %s", ld->path, e.msg);
 		goto finish;
 	}
 	for (size_t i = 0; i < s->nmetrics; i++) {
