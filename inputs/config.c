@@ -595,6 +595,15 @@ static int read_schedule(struct load *ld, const struct dcg__param *p,
 			    "%s has %zu years but %zu values (year and value "
 			    "need the same length)",
 			    path, ny, nv);
+	/* The right-hand side looks a schedule up at every evaluation: a
+	 * million points made a run take minutes. Monthly points over the
+	 * longest horizon (500 years) are 6,000. */
+	if (ny > DCG_SCHEDULE_POINTS_MAX)
+		return fail(ld, sy,
+			    "%s has %zu points (at most %d: a schedule is "
+			    "interpolated at every step, so keep it to the "
+			    "points that matter)",
+			    path, ny, DCG_SCHEDULE_POINTS_MAX);
 	year = malloc(ny * sizeof *year);
 	value = malloc(ny * sizeof *value);
 	if (!year || !value) {
