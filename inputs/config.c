@@ -1695,6 +1695,28 @@ static int memory_limit(double *ret, struct dcg_error *err)
 	return 0;
 }
 
+int dcg_memory_limit(double *ret_bytes, struct dcg_error *err)
+{
+	return memory_limit(ret_bytes, err);
+}
+
+int dcg_memory_refuse(const char *what, double need, struct dcg_error *err)
+{
+	double limit = HUGE_VAL;
+	int rc = memory_limit(&limit, err);
+	if (rc || need <= limit)
+		return rc;
+	char n[32], lim[32];
+	fmt_bytes(n, sizeof n, need);
+	fmt_bytes(lim, sizeof lim, limit);
+	return dcg_error_set(err, DCG_ELIMIT, "%s need %s; the limit is %s%s",
+			     what, n, lim,
+			     getenv("DCGRID_MEMORY_LIMIT")
+				     ? " (from DCGRID_MEMORY_LIMIT)"
+				     : " (half the physical memory; set "
+				       "DCGRID_MEMORY_LIMIT to change it)");
+}
+
 /* Refuses a model whose run would not fit in memory, before anything
  * large is allocated: the result (every state, quadrature and derived
  * series at every output time) is held twice at the end, as arrays and as

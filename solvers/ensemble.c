@@ -481,6 +481,21 @@ int dcg_ensemble_run(const struct dcg_study *s,
 	    (rc = time_axis(s, e, err)))
 		goto finish;
 	size_t M = e->M;
+	/* Before anything per member is allocated: every member's record
+	 * (metrics, status, stored series) is held, and held again by the
+	 * analysis and the study file's in-memory image; the design's u and
+	 * x are allocated already. */
+	{
+		char what[160];
+		snprintf(what, sizeof what, "%s: %zu members (%zu bytes each)",
+			 s->path ? s->path : s->name, M,
+			 dcg_ensemble_record_size(e));
+		double need = 2.0 * (double)M *
+			      ((double)dcg_ensemble_record_size(e) +
+			       16.0 * (double)s->P);
+		if ((rc = dcg_memory_refuse(what, need, err)))
+			goto finish;
+	}
 	e->metrics = malloc((M * s->nmetrics + 1) * sizeof *e->metrics);
 	e->status = calloc(M + 1, sizeof *e->status);
 	e->reason = calloc(M + 1, sizeof *e->reason);

@@ -43,6 +43,13 @@ int dcg_config_load_file(const char *path, const char *const *sets,
 int dcg_config_read_text(const char *path, char **ret_text, size_t *ret_len,
 			 struct dcg_error *err);
 
+/* The memory limit in bytes (DCGRID_MEMORY_LIMIT, else half the physical
+ * memory, at most 80 % of ulimit -v; HUGE_VAL for none), and a check of
+ * an estimate against it: dcg_memory_refuse returns DCG_ELIMIT with
+ * "<what> need <n> MiB; the limit is ..." when need is over it, else 0. */
+int dcg_memory_limit(double *ret_bytes, struct dcg_error *err);
+int dcg_memory_refuse(const char *what, double need, struct dcg_error *err);
+
 /* Same from text; `origin` names it in messages (e.g. "<built-in>"). */
 int dcg_config_load_string(const char *text, const char *origin,
 			   const char *const *sets, size_t nsets,
