@@ -188,16 +188,15 @@ int dcg_h5_open(const char *path, struct dcg_h5_file **ret_file,
 	struct dcg_h5_var *vars = NULL;
 	size_t nvars = 0;
 	if ((rc = dcg_h5_list(f, &vars, &nvars, err))) {
-		if (rc == DCG_EHDF5)
-			rc = dcg_error_set(err, DCG_EFORMAT, "%s",
-					   err ? err->msg : "damaged file");
+		/* What HDF5 could not read is damage too. */
+		if (rc == DCG_EHDF5 && err)
+			err->status = rc = DCG_EFORMAT;
+		else if (rc == DCG_EHDF5)
+			rc = DCG_EFORMAT;
 		goto finish;
 	}
 	rc = dcg__h5_check_vars(path, vars, nvars, err);
 	free(vars);
-	if (rc == DCG_EHDF5) /* what HDF5 could not read is damage too */
-		rc = dcg_error_set(err, DCG_EFORMAT, "%s",
-				   err ? err->msg : "damaged file");
 	if (rc)
 		goto finish;
 	*ret_file = f;
@@ -677,6 +676,7 @@ struct seen_group {
 struct var_list {
 	struct dcg_h5_file *f;
 	struct dcg_h5_var *v;
+	int64_t *corder; /* per entry of v, its link's creation order */
 	size_t n, cap;
 	struct seen_group *seen;
 	size_t nseen, capseen;
@@ -716,14 +716,19 @@ static herr_t link_cb(hid_t g, const char *name, const H5L_info_t *info,
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 32;
 		struct dcg_h5_var *v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
+		int64_t *c = v ? realloc(l->corder, cap * sizeof *c) : NULL;
+		if (v)
+			l->v = v;
+		if (c)
+			l->corder = c;
+		if (!v || !c) {
 			l->rc = dcg_error_set(l->err, DCG_ENOMEM,
 					      "%s: out of memory", l->f->path);
 			return -1;
 		}
-		l->v = v;
 		l->cap = cap;
 	}
+	l->corder[l->n] = info->corder_valid ? info->corder : INT64_MAX;
 	hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
 	if (ds < 0) {
 		l->rc = h5_fail(l->f, "H5Dopen2", path, l->err);
@@ -739,6 +744,7 @@ static herr_t link_cb(hid_t g, const char *name, const H5L_info_t *info,
 
 struct group_names {
 	char (*v)[256];
+	int64_t *corder;
 	size_t n, cap;
 };
 
@@ -758,27 +764,25 @@ static herr_t subgroup_cb(hid_t g, const char *name, const H5L_info_t *info,
 		if (!v)
 			return -1;
 		gn->v = v;
+		int64_t *c = realloc(gn->corder, cap * sizeof *c);
+		if (!c)
+			return -1;
+		gn->corder = c;
 		gn->cap = cap;
 	}
+	gn->corder[gn->n] = info->corder_valid ? info->corder : INT64_MAX;
 	snprintf(gn->v[gn->n++], 256, "%s", name);
 	return 0;
 }
 
-/* Iterates group g in creation order when the group tracks it, else in
- * name order. */
+/* Iterates group g by the name index. The creation-order index is not
+ * read: libhdf5 1.10.8 crashes (a double free in H5G__dense_iterate)
+ * iterating a damaged one, which h5ls and h5py never read; the callers
+ * sort by each link's creation order (H5L_info_t.corder) instead. */
 static herr_t iterate(hid_t g, H5L_iterate_t fn, void *ctx)
 {
 	hsize_t idx = 0;
-	H5_index_t index = H5_INDEX_NAME;
-	hid_t gcpl = H5Gget_create_plist(g);
-	unsigned flags = 0;
-	if (gcpl >= 0) {
-		if (H5Pget_link_creation_order(gcpl, &flags) >= 0 &&
-		    (flags & H5P_CRT_ORDER_INDEXED))
-			index = H5_INDEX_CRT_ORDER;
-		H5Pclose(gcpl);
-	}
-	return H5Literate(g, index, H5_ITER_INC, &idx, fn, ctx);
+	return H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, fn, ctx);
 }
 
 /* Records group (at addr) as listed, or refuses it when it was met
@@ -838,12 +842,35 @@ static int list_group_at(struct var_list *l, const char *group, int depth)
 		H5Gclose(g);
 		return l->rc;
 	}
+	size_t first = l->n;
 	if (iterate(g, link_cb, l) < 0 && !l->rc)
 		l->rc = h5_fail(l->f, "H5Literate2", group, l->err);
+	/* The group's datasets in creation order (insertion sort: stable,
+	 * and groups are small). */
+	for (size_t i = first + 1; !l->rc && i < l->n; i++)
+		for (size_t j = i; j > first && l->corder[j] < l->corder[j - 1];
+		     j--) {
+			struct dcg_h5_var tv = l->v[j];
+			int64_t tc = l->corder[j];
+			l->v[j] = l->v[j - 1];
+			l->corder[j] = l->corder[j - 1];
+			l->v[j - 1] = tv;
+			l->corder[j - 1] = tc;
+		}
 	if (!l->rc && iterate(g, subgroup_cb, &gn) < 0)
 		l->rc = dcg_error_set(l->err, DCG_ENOMEM, "%s: out of memory",
 				      l->f->path);
 	H5Gclose(g);
+	for (size_t i = 1; !l->rc && i < gn.n; i++)
+		for (size_t j = i; j > 0 && gn.corder[j] < gn.corder[j - 1]; j--) {
+			char tn[256];
+			int64_t tc = gn.corder[j];
+			memcpy(tn, gn.v[j], sizeof tn);
+			memcpy(gn.v[j], gn.v[j - 1], sizeof tn);
+			memcpy(gn.v[j - 1], tn, sizeof tn);
+			gn.corder[j] = gn.corder[j - 1];
+			gn.corder[j - 1] = tc;
+		}
 	for (size_t i = 0; !l->rc && i < gn.n; i++) {
 		char path[512];
 		int len = snprintf(path, sizeof path, "%s%s%s", group,
@@ -853,6 +880,7 @@ static int list_group_at(struct var_list *l, const char *group, int depth)
 		list_group_at(l, path, depth + 1);
 	}
 	free(gn.v);
+	free(gn.corder);
 	return l->rc;
 }
 
@@ -865,6 +893,7 @@ int dcg_h5_list(struct dcg_h5_file *f, struct dcg_h5_var **ret_vars,
 	int rc = list_group(&l, "/");
 	quiet_end(&q);
 	free(l.seen);
+	free(l.corder);
 	if (rc) {
 		free(l.v);
 		return rc;

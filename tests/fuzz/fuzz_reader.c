@@ -6,11 +6,11 @@
  * or hang, and leave no HDF5 identifier open once the file is closed.
  *
  * The mutator is structure-aware (LLVMFuzzerCustomMutator): it opens the
- * input as an HDF5 image and edits it as h5py would (datasets replaced by
+ * input as an HDF5 file and edits it as h5py would (datasets replaced by
  * others of random shape and type, scales attached or not, values set to
  * NaN or huge numbers, hard links that make cycles, soft and external
  * links, attributes such as schema set to other strings and control
- * characters), takes the edited image back and gives it a valid checksum
+ * characters), closes it, reads it back and gives it a valid checksum
  * trailer, so that the reader's own checks are what refuses it; or it
  * flips random bits of the file, which the checksum must refuse. libFuzzer's
  * byte-level mutations are not used: they make HDF5 files without a valid
@@ -81,9 +81,13 @@ static void read_all(struct dcg_h5_file *f)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/tmp/dcgrid-fuzz-reader.%ld.h5",
-		 (long)getpid());
+	/* A new name every time: libhdf5 keeps a file it failed to close
+	 * properly open internally, and a file recreated under the same name
+	 * can get the same inode, which HDF5 then takes for the open one. */
+	static unsigned long runs;
+	char path[96];
+	snprintf(path, sizeof path, "/tmp/dcgrid-fuzz-reader.%ld.%lu.h5",
+		 (long)getpid(), runs++);
 	FILE *out = fopen(path, "wb");
 	if (!out)
 		abort();
@@ -211,13 +215,28 @@ static void set_attr(hid_t file, const char *obj, const char *name,
 	H5Oclose(o);
 }
 
-/* One structural edit of the image; returns the new size, 0 when the
- * input is not an HDF5 image this can edit. */
+/* One structural edit of the file; returns the new size, 0 when the input
+ * is not an HDF5 file this can edit. The edit is made as h5py makes one:
+ * on a file on disk, opened read-write and closed (an image taken from a
+ * file still open is not always consistent: libhdf5 crashed reading
+ * one). */
 static size_t edit(uint8_t *data, size_t size, size_t max_size, unsigned *s)
 {
-	hid_t file = H5LTopen_file_image(data, size, H5LT_FILE_IMAGE_OPEN_RW);
-	if (file < 0)
+	static unsigned long edits;
+	char path[96];
+	snprintf(path, sizeof path, "/tmp/dcgrid-fuzz-mutate.%ld.%lu.h5",
+		 (long)getpid(), edits++);
+	FILE *io = fopen(path, "wb");
+	if (!io)
 		return 0;
+	bool ok = fwrite(data, 1, size, io) == size;
+	if (fclose(io) != 0 || !ok)
+		return 0;
+	hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+	if (file < 0) {
+		unlink(path);
+		return 0;
+	}
 	const char *p = paths[next(s) % NPATHS];
 	switch (next(s) % 7) {
 	case 0:
@@ -262,20 +281,20 @@ static size_t edit(uint8_t *data, size_t size, size_t max_size, unsigned *s)
 	}
 	H5Eclear2(H5E_DEFAULT);
 	size_t out = 0;
-	if (H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0) {
-		ssize_t n = H5Fget_file_image(file, NULL, 0);
-		if (n > 0 && (size_t)n + DCG__H5_TRAILER <= max_size) {
-			unsigned char *img = malloc((size_t)n);
-			if (img && H5Fget_file_image(file, img, (size_t)n) == n) {
-				memcpy(data, img, (size_t)n);
-				dcg__h5_stamp(data, (size_t)n,
-					      data + (size_t)n);
-				out = (size_t)n + DCG__H5_TRAILER;
+	if (H5Fclose(file) >= 0 && (io = fopen(path, "rb")) != NULL) {
+		size_t n = fread(data, 1, max_size, io);
+		if (n > 0 && n + DCG__H5_TRAILER <= max_size && feof(io)) {
+			unsigned char *img = malloc(n);
+			if (img) {
+				memcpy(img, data, n);
+				dcg__h5_stamp(img, n, data + n);
+				out = n + DCG__H5_TRAILER;
+				free(img);
 			}
-			free(img);
 		}
+		fclose(io);
 	}
-	H5Fclose(file);
+	unlink(path);
 	return out;
 }
 
@@ -288,8 +307,17 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 		H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 		quiet = 1;
 	}
-	if (next(&s) % 4 != 0 && size > DCG__H5_TRAILER) {
-		/* The image without the checksum trailer, edited. */
+	/* Only an intact file is edited: a damaged one (bit flips) edited by
+	 * HDF5 and given a valid checksum again would be damage that passes
+	 * the checksum, which no dcgrid writer produces. */
+	unsigned char trailer[DCG__H5_TRAILER];
+	bool intact = size > DCG__H5_TRAILER;
+	if (intact) {
+		dcg__h5_stamp(data, size - DCG__H5_TRAILER, trailer);
+		intact = memcmp(trailer, data + size - DCG__H5_TRAILER,
+				DCG__H5_TRAILER) == 0;
+	}
+	if (intact && next(&s) % 4 != 0) {
 		size_t n = edit(data, size - DCG__H5_TRAILER, max_size, &s);
 		if (n > 0)
 			return n;
