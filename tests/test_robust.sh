@@ -18,6 +18,9 @@
 #   adding the sensitivities); `export` on a full disk leaves no folder, no
 #   temporary folder and, with --force, the earlier CSVs as they were;
 #   `rerun` stopped by SIGINT, once or twice, leaves no temporary folder.
+# - Files from elsewhere (tests/damage.py): strings with escape sequences
+#   reach the terminal as '?', formula-like labels are text in the CSV,
+#   ASCII strings (h5py, netCDF) read.
 # Prints one line per check and `N passed, N failed`; exits 1 on a failure.
 set -euo pipefail
 
@@ -246,6 +249,27 @@ rerun_interrupt INT 1
 check "rerun, SIGINT: message says so" \
 	grep -Eq "^dcgrid: SIGINT: interrupted at t = [0-9.]+ of 2424.00; nothing was written to .*/rerun.h5$" err.txt
 rerun_interrupt INT 2
+
+# ---- files from elsewhere (issue 14) --------------------------------------
+
+"$PYTHON" "$HERE/damage.py" roomy/plain.h5 roomy control-chars formula ascii
+run info roomy/damaged-control-chars.h5
+check "info of a file with escape sequences: exit status 0 (got $rc)" test "$rc" -eq 0
+check "info: no control character reaches the terminal" \
+	sh -c '! LC_ALL=C grep -q "$(printf "[\001-\010\013-\037\177]")" out.txt'
+check "info: the escape sequence shows as ?" grep -qF 'evil?]0;owned??[2J' out.txt
+run export roomy/damaged-formula.h5 --csv roomy/formula
+check "export of formula-like labels: exit status 0 (got $rc)" test "$rc" -eq 0
+check "export: =HYPERLINK label is text" \
+	grep -qF '"'"'"'=HYPERLINK(""http://example.com"",""x"")"' roomy/formula/grid.csv
+check "export: +1+1 label is text" grep -qF '"'"'"'+1+1"' roomy/formula/grid.csv
+check "export: negative numbers stay numbers" \
+	sh -c '! grep -qF "\"'"'"'-" roomy/formula/grid.csv'
+run info roomy/damaged-ascii.h5
+check "info of ASCII strings (h5py, netCDF): exit status 0 (got $rc)" test "$rc" -eq 0
+check "info of ASCII strings: events read" grep -q "falls below its minimum" out.txt
+run compare roomy/plain.h5 roomy/damaged-ascii.h5
+check "compare with ASCII strings: exit status 0 (got $rc)" test "$rc" -eq 0
 
 # Standard input is read bounded by the memory limit (it grew until the
 # kernel killed the process).
