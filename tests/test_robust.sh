@@ -271,6 +271,17 @@ check "info of ASCII strings: events read" grep -q "falls below its minimum" out
 run compare roomy/plain.h5 roomy/damaged-ascii.h5
 check "compare with ASCII strings: exit status 0 (got $rc)" test "$rc" -eq 0
 
+# scripts/plot refuses what the reader refuses.
+"$PYTHON" "$HERE/damage.py" roomy/plain.h5 roomy short-series schema-999 bit-flip
+for kind in short-series schema-999 bit-flip; do
+	rc=0
+	"$PYTHON" "$HERE/../scripts/plot" "roomy/damaged-$kind.h5" -o roomy/plot.png \
+		>out.txt 2>err.txt || rc=$?
+	check "plot refuses damaged-$kind.h5 (exit $rc)" test "$rc" -eq 1
+	check "plot: damaged-$kind.h5: message, no traceback, no image" \
+		sh -c "grep -q '^plot: roomy/damaged-$kind.h5: ' err.txt && ! grep -q Traceback err.txt && test ! -e roomy/plot.png"
+done
+
 # Standard input is read bounded by the memory limit (it grew until the
 # kernel killed the process).
 rc=0
