@@ -35,6 +35,8 @@ int dcg__check_output(const char *output, bool force,
 		      struct dcg_error *err)
 {
 	struct stat st, in;
+	if (!output || !*output)
+		return dcg_error_set(err, DCG_EUSAGE, "no output file name");
 	const char *slash = strrchr(output, '/');
 	const char *base = slash ? slash + 1 : output;
 	char dir[4096];

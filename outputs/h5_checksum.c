@@ -26,6 +26,7 @@
  * the file). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,11 @@ void dcg__h5_stamp(const unsigned char *image, size_t size,
 	char line[DCG__H5_TRAILER + 1];
 	uint64_t h = fnv1a(FNV_OFFSET, image, size);
 	snprintf(line, sizeof line, MAGIC "%016" PRIx64 " bytes %012llu",
-		 h, (unsigned long long)(size + DCG__H5_TRAILER));
+		 h, (unsigned long long)size + DCG__H5_TRAILER);
 	size_t n = strlen(line);
 	memset(trailer, ' ', DCG__H5_TRAILER);
-	memcpy(trailer, line, n);
+	for (size_t i = 0; i < n && i < DCG__H5_TRAILER; i++)
+		trailer[i] = (unsigned char)line[i];
 	trailer[DCG__H5_TRAILER - 1] = '\n';
 }
 
@@ -75,10 +77,19 @@ int dcg__h5_verify(const char *path, struct dcg_error *err)
 	    memcmp(tail, MAGIC, sizeof MAGIC - 1) != 0)
 		goto finish; /* no checksum: a file from another writer */
 	tail[DCG__H5_TRAILER] = '\0';
-	uint64_t want = 0;
+	/* "<16 hex digits> bytes <12 digits>" */
+	const char *p = (const char *)tail + sizeof MAGIC - 1;
+	char *end = NULL;
+	errno = 0;
+	uint64_t want = strtoull(p, &end, 16);
+	bool ok = errno == 0 && end == p + 16 && strncmp(end, " bytes ", 7) == 0;
 	unsigned long long want_size = 0;
-	if (sscanf((const char *)tail + sizeof MAGIC - 1,
-		   "%16" SCNx64 " bytes %12llu", &want, &want_size) != 2) {
+	if (ok) {
+		p = end + 7;
+		want_size = strtoull(p, &end, 10);
+		ok = errno == 0 && end == p + 12;
+	}
+	if (!ok) {
 		rc = dcg_error_set(err, DCG_EFORMAT,
 				   "%s: damaged: its checksum line is not "
 				   "readable",

@@ -135,7 +135,8 @@ int dcg__h5_check_vars(const char *path, const struct dcg_h5_var *v, size_t n,
 		if (strcmp(g, "datacenter") == 0 || strcmp(g, "grid") == 0 ||
 		    strcmp(g, "cumulative") == 0)
 			axis0 = "/time";
-		else if (strcmp(g, "annual") == 0 && strcmp(x->path, "/annual/year"))
+		else if (strcmp(g, "annual") == 0 &&
+			 strcmp(x->path, "/annual/year") != 0)
 			axis0 = "/annual/year";
 		if (axis0 && x->kind != DCG_H5_NUMBER)
 			return dcg_error_set(err, DCG_EFORMAT,
