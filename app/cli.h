@@ -112,6 +112,10 @@ void dcg__help_dump_json(FILE *f);
 int dcg__cmd_synth(int argc, char **argv);
 int dcg__cmd_dump_json(int argc, char **argv);
 
+/* dcgrid config --profiles (app/cmd_profiles.c). */
+void dcg__help_profiles(FILE *f);
+int dcg__cmd_profiles(int argc, char **argv);
+
 /* Reading result files (app/cmd_info.c, cmd_export.c, cmd_compare.c,
  * cmd_rerun.c), on top of dcgrid/h5read.h. */
 void dcg__help_info(FILE *f);

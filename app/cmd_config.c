@@ -1,4 +1,4 @@
-/* dcgrid config [--keys]   and   dcgrid check CONFIG [--set key=value]...
+/* dcgrid config [--keys] (--json and --profiles: their own files)   and   dcgrid check CONFIG [--set key=value]...
  *
  * `config` prints the built-in scenario (the shipped, commented config file)
  * or, with --keys, the reference of every setting. `check` loads and
@@ -25,6 +25,8 @@ int dcg__cmd_config(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--json") == 0)
 			return dcg__cmd_dump_json(argc, argv);
+		else if (strcmp(argv[i], "--profiles") == 0)
+			return dcg__cmd_profiles(argc, argv);
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":kh", longopts, NULL)) != -1) {
@@ -113,6 +115,12 @@ int dcg__cmd_check(int argc, char **argv)
 	       "%.2f to %.2f)\n",
 	       path, m->R, m->K, m->S, m->J, m->L,
 	       m->grid_enabled ? "on" : "off", m->scenario, m->t0, m->t1);
+	if (m->grid_enabled && m->hours.enabled)
+		printf("%s: the grid is judged hour by hour on %zu "
+		       "representative days\n", path, m->D);
+	else if (m->grid_enabled)
+		printf("%s: the grid is judged on one peak-hour day (no hours "
+		       "group: the first model's peak arithmetic)\n", path);
 	exit_status = DCG_EXIT_OK;
 
 finish:

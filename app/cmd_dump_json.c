@@ -92,7 +92,9 @@ static void put_ksched(FILE *f, const char *key, const struct dcg_schedule *s,
 
 static void put_model(FILE *f, const struct dcg_model *m)
 {
-	static const char *const kinds[] = { "must_run", "variable", "thermal" };
+	static const char *const kinds[] = { "must_run", "variable", "thermal",
+					     "hydro", "storage" };
+	static const char *const stds[] = { "reserve_margin", "lole" };
 	static const char *const linsols[] = { "auto", "dense", "klu", "gmres" };
 	static const char *const preconds[] = { "auto", "none", "block" };
 	const struct dcg_grid_params *g = &m->grid;
@@ -131,6 +133,14 @@ static void put_model(FILE *f, const struct dcg_model *m)
 	put_knum(f, "share_time_yr", g->share_time_yr, &gf);
 	put_knum(f, "perception_time_yr", g->perception_time_yr, &gf);
 	put_knum(f, "pue_time_yr", g->pue_time_yr, &gf);
+	put_knum(f, "peak_smoothing", g->peak_smoothing, &gf);
+	put_kstr(f, "standard", (unsigned)g->standard < 2 ? stds[g->standard]
+							   : "reserve_margin", &gf);
+	put_kstr(f, "gate_reads", (unsigned)g->gate_reads < 2 ? stds[g->gate_reads]
+							      : "reserve_margin", &gf);
+	put_knum(f, "lole_standard_h", g->lole_standard_h, &gf);
+	put_knum(f, "load_uncertainty", g->load_uncertainty, &gf);
+	put_knum(f, "lole_gate_width", g->lole_gate_width, &gf);
 	put_kbool(f, "gate_enabled", g->gate_enabled, &gf);
 	put_kbool(f, "price_growth_enabled", g->price_growth_enabled, &gf);
 	put_kbool(f, "price_share_enabled", g->price_share_enabled, &gf);
@@ -188,16 +198,28 @@ static void put_model(FILE *f, const struct dcg_model *m)
 		bool ef = true;
 		fputs(j ? ",{" : "{", f);
 		put_kstr(f, "name", t->name, &ef);
-		put_kstr(f, "kind", (unsigned)t->kind < 3 ? kinds[t->kind] : "thermal",
+		put_kstr(f, "kind", (unsigned)t->kind < 5 ? kinds[t->kind] : "thermal",
 			 &ef);
 		put_knum(f, "lead_time_yr", t->lead_time_yr, &ef);
 		put_knum(f, "life_yr", t->life_yr, &ef);
 		put_knum(f, "capacity_credit", t->capacity_credit, &ef);
 		put_knum(f, "capacity_factor", t->capacity_factor, &ef);
 		put_knum(f, "emission_factor", t->emission_factor, &ef);
+		put_knum(f, "forced_outage_rate", t->forced_outage_rate, &ef);
+		put_knum(f, "unit_size_gw", t->unit_size_gw, &ef);
+		put_ksched(f, "variable_cost", &t->variable_cost, &ef);
+		put_knum(f, "duration_h", t->duration_h, &ef);
+		put_knum(f, "efficiency", t->efficiency, &ef);
+		put_knum(f, "min_output", t->min_output, &ef);
 		fputc('}', f);
 	}
 	fputc(']', f);
+
+	/* Representative days (grid only): the days of a year each stands
+	 * for, and below each region's hourly profiles (D x 24 values each;
+	 * cf_shape technology by technology). */
+	put_key(f, "day_weight", &first);
+	put_array(f, m->day_weight, J ? m->D : 0);
 
 	put_key(f, "regions", &first);
 	fputs("[\n", f);
@@ -237,6 +259,13 @@ static void put_model(FILE *f, const struct dcg_model *m)
 				put_sched(f, &rg->mix[j]);
 			}
 			fputc(']', f);
+			size_t H = m->D * DCG_HOURS;
+			put_key(f, "load_shape", &ef);
+			put_array(f, rg->load_shape, rg->load_shape ? H : 0);
+			put_key(f, "dc_shape", &ef);
+			put_array(f, rg->dc_shape, rg->dc_shape ? H : 0);
+			put_key(f, "cf_shape", &ef);
+			put_array(f, rg->cf_shape, rg->cf_shape ? J * H : 0);
 		}
 		fputc('}', f);
 	}
@@ -252,6 +281,9 @@ static void put_model(FILE *f, const struct dcg_model *m)
 		put_knum(f, "from", (double)c->from, &ef);
 		put_knum(f, "to", (double)c->to, &ef);
 		put_ksched(f, "rating_gw", &c->rating_gw, &ef);
+		put_knum(f, "availability", c->availability, &ef);
+		put_knum(f, "length_km", c->length_km, &ef);
+		put_knum(f, "loss_per_1000km", c->loss_per_1000km, &ef);
 		fputc('}', f);
 	}
 	fputs("]}\n", f);

@@ -179,6 +179,7 @@ void dcg__help_config(FILE *f)
 {
 	fputs("Usage: dcgrid config [--keys]\n"
 	      "       dcgrid config --json [CONFIG] [--set KEY=VALUE]...\n"
+	      "       dcgrid config --profiles [CONFIG] [--set KEY=VALUE]...\n"
 	      "\n"
 	      "Prints the built-in scenario as a commented config file, a starting\n"
 	      "point for scenarios of your own:  dcgrid config > my.cfg\n"
@@ -188,6 +189,8 @@ void dcg__help_config(FILE *f)
 	      "               range, unit, default, description; Markdown)\n"
 	      "  --json       print the resolved model of CONFIG (default: the\n"
 	      "               built-in scenario) after --set overrides as JSON\n"
+	      "  --profiles   print the hourly profiles of CONFIG's representative\n"
+	      "               days as CSV (the format of hours.profiles)\n"
 	      "  -h, --help   show this help and exit\n",
 	      f);
 }

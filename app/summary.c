@@ -269,6 +269,57 @@ static void print_annual(FILE *f, const struct dcg_model *m,
 	}
 }
 
+/* The value of series id at output row i, entry k. */
+static double ser_at(const struct dcg_model *m, const struct dcg_result *res,
+		     enum dcg_series_id id, size_t i, size_t k)
+{
+	return res->series[id][i * dcg_series_width(m, id) + k];
+}
+
+/* Adequacy by the hour at each whole year: the lowest reserve margin and
+ * the highest LOLE over the regions (and where), storage and curtailment
+ * as average power over the year's representative days. */
+static void print_adequacy(FILE *f, const struct dcg_model *m,
+			   const struct dcg_result *res, size_t T)
+{
+	if (!m->grid_enabled || !res->series[DCG_SER_LOLE])
+		return;
+	fprintf(f, "\nGrid adequacy by the hour (at each year's start, %zu "
+		   "representative day%s)\n", m->D, m->D == 1 ? "" : "s");
+	fprintf(f, "%8s %7s %-22s %9s %-22s %9s %9s\n", "time", "min RM",
+		"(region)", "max LOLE", "(region)", "storage", "curtailed");
+	fprintf(f, "%8s %7s %-22s %9s %-22s %9s %9s\n", "(yr)", "(%)", "",
+		"(h/yr)", "", "(TWh/yr)", "(%)");
+	for (size_t i = 0; i < T; i++) {
+		double t = res->time[i];
+		if (fabs(t - floor(t + 0.5)) > 1e-9)
+			continue;
+		size_t rmin = 0, rmax = 0;
+		double dis = 0.0, curt = 0.0, gen = 0.0;
+		for (size_t r = 0; r < m->R; r++) {
+			if (ser_at(m, res, DCG_SER_RESERVE_MARGIN, i, r) <
+			    ser_at(m, res, DCG_SER_RESERVE_MARGIN, i, rmin))
+				rmin = r;
+			if (ser_at(m, res, DCG_SER_LOLE, i, r) >
+			    ser_at(m, res, DCG_SER_LOLE, i, rmax))
+				rmax = r;
+			curt += ser_at(m, res, DCG_SER_CURTAILMENT_TOTAL, i, r);
+			for (size_t j = 0; j < m->J; j++) {
+				double g = ser_at(m, res, DCG_SER_GENERATION, i,
+						  r * m->J + j);
+				gen += g;
+				if (m->techs[j].kind == DCG_TECH_STORAGE)
+					dis += g;
+			}
+		}
+		fprintf(f, "%8.2f %7.1f %-22.22s %9.3g %-22.22s %9.1f %9.1f\n", t,
+			100.0 * ser_at(m, res, DCG_SER_RESERVE_MARGIN, i, rmin),
+			m->regions[rmin].name, ser_at(m, res, DCG_SER_LOLE, i, rmax),
+			m->regions[rmax].name, 8.76 * dis,
+			gen + curt > 0.0 ? 100.0 * curt / (gen + curt) : 0.0);
+	}
+}
+
 static void print_events(FILE *f, const struct dcg_model *m,
 			 const struct dcg_result *res)
 {
@@ -315,5 +366,6 @@ void dcg__summary_print(FILE *f, const struct dcg_model *m,
 			res->t_reached, m->t1);
 	print_national(f, m, res, T);
 	print_annual(f, m, res);
+	print_adequacy(f, m, res, T);
 	print_events(f, m, res);
 }

@@ -27,6 +27,7 @@
 
 #include "dcgrid/config.h"
 #include "params.h"
+#include "profiles.h"
 
 /* The most output points a run may ask for; beyond this the result would
  * not fit in memory on an ordinary machine anyway. */
@@ -221,6 +222,13 @@ static void expected_type(const struct dcg__param *p, char *buf, size_t size)
 	case DCG__P_LIST:
 		snprintf(buf, size, "a list ( { ... }, ... ) of %s entries",
 			 p->sub->item);
+		break;
+	case DCG__P_ARRAY:
+		if (p->flags & DCG__F_VARLEN)
+			snprintf(buf, size, "an array [ ... ] of numbers%s", u);
+		else
+			snprintf(buf, size, "an array [ ... ] of %zu numbers%s",
+				 p->size, u);
 		break;
 	}
 }
@@ -673,6 +681,51 @@ finish:
 	return rc;
 }
 
+/* ---- arrays ------------------------------------------------------------- */
+
+/* An array of numbers of key p: its length (p->size, or with F_VARLEN the
+ * count at aux_offset, read before it), then each entry range-checked. */
+static int read_array(struct load *ld, const struct dcg__param *p,
+		      const config_setting_t *s, const char *base,
+		      const char *path, double *f)
+{
+	int t = config_setting_type(s);
+	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+		return wrong_type(ld, p, s, path);
+	size_t want = dcg__array_len(p, base);
+	size_t n = (size_t)config_setting_length(s);
+	if (p->flags & DCG__F_UPTO) {
+		if (n > p->size)
+			return fail(ld, s, "%s has %zu entries, more than the %zu "
+				    "allowed", path, n, p->size);
+		*(size_t *)((char *)(uintptr_t)base + p->aux_offset) = n;
+		want = n;
+	}
+	if (n != want) {
+		if (p->flags & DCG__F_VARLEN)
+			return fail(ld, s,
+				    "%s has %zu %s, not %zu (one per "
+				    "representative day, hours.days = %zu)",
+				    path, n, n == 1 ? "entry" : "entries", want,
+				    want);
+		return fail(ld, s, "%s has %zu %s, not %zu (one per month, "
+			    "January to December)", path, n,
+			    n == 1 ? "entry" : "entries", want);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char epath[PATH_MAX_LEN + 32];
+		snprintf(epath, sizeof epath, "%s.[%zu]", path, i);
+		const config_setting_t *e =
+			config_setting_get_elem(s, (unsigned)i);
+		int rc = read_number(ld, p, e, epath, &f[i]);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = n; i < p->size; i++)
+		f[i] = 0.0;
+	return 0;
+}
+
 /* ---- technology-keyed maps ---------------------------------------------- */
 
 static int map_default(struct load *ld, const struct dcg__param *p,
@@ -915,6 +968,10 @@ static int apply_default(struct load *ld, const struct dcg__param *p,
 		case DCG__P_TECH_DOUBLES:
 		case DCG__P_TECH_SCHEDULES:
 			return read_map(ld, p, NULL, path, f);
+		case DCG__P_ARRAY:
+			for (size_t i = 0; i < p->size; i++)
+				((double *)f)[i] = p->defs ? p->defs[i] : p->def;
+			return 0;
 		default:
 			break;
 		}
@@ -943,6 +1000,11 @@ static int apply_default(struct load *ld, const struct dcg__param *p,
 	case DCG__D_SECTION:
 		if (p->type == DCG__P_GROUP)
 			return convert_section(ld, p->sub, NULL, index, path);
+		return 0;
+	case DCG__D_RULE:
+		memset(f, 0, p->size * sizeof(double));
+		if (p->flags & DCG__F_UPTO)
+			*(size_t *)((char *)(uintptr_t)base + p->aux_offset) = 0;
 		return 0;
 	}
 	return dcg_error_set(ld->err, DCG_EINTERNAL,
@@ -1013,6 +1075,8 @@ static int convert_param(struct load *ld, const struct dcg__param *p,
 		if (p->dflt == DCG__D_UNSET)
 			*(bool *)(base + p->aux_offset) = true;
 		return convert_section(ld, p->sub, s, index, path);
+	case DCG__P_ARRAY:
+		return read_array(ld, p, s, base, path, f);
 	case DCG__P_LIST: {
 		/* Types and lengths were checked when sizing the model. */
 		size_t n = dcg__list_len(p->sub, ld->m);
@@ -1197,6 +1261,20 @@ static int check_model(struct load *ld)
 		}
 	}
 
+	if (m->grid_enabled && m->hours.day_weights[0] > 0.0) {
+		double wsum = 0.0;
+		for (size_t d = 0; d < m->hours.days; d++)
+			wsum += m->hours.day_weights[d];
+		if (fabs(wsum - 365.0) > SHARE_TOL * 365.0) {
+			dcg__fmt_number(c, sizeof c, wsum, false);
+			return fail(ld, config_lookup(cfg, "hours.day_weights"),
+				    "hours.day_weights sum to %s, not 365 (each "
+				    "representative day stands for its share "
+				    "of a 365-day year)",
+				    c);
+		}
+	}
+
 	for (size_t l = 0; l < m->L; l++) {
 		const struct dcg_corridor *cr = &m->corridors[l];
 		if (cr->from != cr->to)
@@ -1368,6 +1446,8 @@ static enum walk_state state_of(const struct dcg__param *p)
 	case DCG__P_TECH_DOUBLES:
 	case DCG__P_TECH_SCHEDULES:
 		return W_MAP;
+	case DCG__P_ARRAY:
+		return W_ARRAY;
 	default:
 		return W_LEAF;
 	}
@@ -1735,6 +1815,14 @@ static int check_memory(struct load *ld)
 	for (int id = 0; id < DCG_SER_COUNT; id++)
 		row += (double)dcg_series_width(m, (enum dcg_series_id)id);
 	double result = 8.0 * T * row * 2.0;
+	/* The hourly view: the work area's arrays (6 per region, 1 per
+	 * corridor) and the result's chosen years. */
+	double hy = 0.0;
+	for (int id = 0; id < DCG_HR_COUNT; id++)
+		hy += (double)dcg_hourly_width(m, (enum dcg_hourly_id)id);
+	double ny = m->hours.n_output_years ? (double)m->hours.n_output_years : 2.0;
+	result += 8.0 * (hy * ny + (double)(m->D * DCG_HOURS) *
+				       (6.0 * (double)m->R + (double)m->L));
 	double n = (double)m->layout.n;
 	bool dense = m->linsol == DCG_LINSOL_DENSE ||
 		     (m->linsol == DCG_LINSOL_AUTO && n <= 60.0);
@@ -1765,7 +1853,34 @@ static int check_memory(struct load *ld)
 			     ld->origin, m->R, T - 1.0, row, need, lim, how);
 }
 
-static int load_tree(config_t *cfg, const char *origin,
+/* The hourly profiles (inputs/profiles.c), with the file and line of the
+ * setting at fault in front of a message about a setting. */
+static int build_profiles(struct load *ld, const char *dir)
+{
+	char setting[PATH_MAX_LEN];
+	struct dcg_error e = {0};
+	int rc = dcg__profiles_build(ld->m, dir, setting, sizeof setting, &e);
+	if (rc == 0)
+		return 0;
+	if (!*setting || rc != DCG_ECONFIG) {
+		if (ld->err)
+			*ld->err = e;
+		return rc;
+	}
+	/* A setting left at its default is named by its nearest group. */
+	const config_setting_t *s = NULL;
+	char path[PATH_MAX_LEN];
+	snprintf(path, sizeof path, "%s", setting);
+	while (!(s = config_lookup(ld->cfg, path))) {
+		char *dot = strrchr(path, '.');
+		if (!dot)
+			break;
+		*dot = '\0';
+	}
+	return fail(ld, s, "%s", e.msg);
+}
+
+static int load_tree(config_t *cfg, const char *origin, const char *dir,
 		     const char *const *sets, size_t nsets,
 		     struct dcg_model **ret_model, struct dcg_error *err)
 {
@@ -1779,6 +1894,8 @@ static int load_tree(config_t *cfg, const char *origin,
 		rc = apply_set(&ld, cfg, sets[i]);
 	if (rc == 0)
 		rc = convert(&ld);
+	if (rc == 0 && ld.m->grid_enabled && ld.m->hours.enabled)
+		rc = build_profiles(&ld, dir);
 	if (rc == 0)
 		rc = dcg_model_finalize(ld.m, err);
 	if (rc == 0)
@@ -2288,7 +2405,7 @@ static int load_file(const char *path, const char *const *sets, size_t nsets,
 	if (config_setting_get_member(config_root_setting(&cfg), "base"))
 		rc = load_variant(&cfg, path, dir, sets, nsets, depth, ret_model, err);
 	else
-		rc = load_tree(&cfg, path, sets, nsets, ret_model, err);
+		rc = load_tree(&cfg, path, dir, sets, nsets, ret_model, err);
 finish:
 	config_destroy(&cfg);
 	free(dir);
@@ -2318,7 +2435,7 @@ int dcg_config_load_string(const char *text, const char *origin,
 		rc = syntax_error(&cfg, origin, text, err);
 		goto finish;
 	}
-	rc = load_tree(&cfg, origin, sets, nsets, ret_model, err);
+	rc = load_tree(&cfg, origin, ".", sets, nsets, ret_model, err);
 finish:
 	config_destroy(&cfg);
 	return rc;

@@ -149,6 +149,9 @@ static void dump_param(struct dcg__text *t, const struct dcg_model *m,
 		dcg__put(t, "}");
 		break;
 	}
+	case DCG__P_ARRAY:
+		put_array(t, f, dcg__array_len(p, base));
+		break;
 	case DCG__P_REF_SEGMENT:
 		put_string(t, m->segments[*(const size_t *)f].name);
 		break;

@@ -21,6 +21,8 @@ _Static_assert(sizeof(enum dcg_method) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_linsol) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_precond) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_tech_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum dcg_standard) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum dcg_load_shape) == sizeof(int), "enum size");
 
 const char *const dcg__interp_names[] = {"linear", "step", "log", NULL};
 static const char *const method_names[] = {"bdf", "adams", NULL};
@@ -28,7 +30,10 @@ static const char *const precond_names[] = {"auto", "none", "block", NULL};
 static const char *const linsol_names[] = {"auto", "dense", "klu", "gmres",
 					   NULL};
 static const char *const kind_names[] = {"must_run", "variable", "thermal",
-					 NULL};
+					 "hydro",    "storage",  NULL};
+static const char *const standard_names[] = {"reserve_margin", "lole", NULL};
+static const char *const load_shape_names[] = {"dual_peak", "summer_peak",
+					       "winter_peak", NULL};
 
 #define NO_MAX INFINITY
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,6 +44,7 @@ static const char *const kind_names[] = {"must_run", "variable", "thermal",
 #define REG(f) offsetof(struct dcg_region, f)
 #define TECH(f) offsetof(struct dcg_tech, f)
 #define COR(f) offsetof(struct dcg_corridor, f)
+#define PROF(f) offsetof(struct dcg_region, profile.f)
 
 static const struct dcg__param horizon_params[] = {
 	{.key = "start", .type = DCG__P_DOUBLE, .offset = MODEL(t0),
@@ -201,6 +207,74 @@ static const struct dcg__param class_params[] = {
 	 .doc = "racks under construction nationally at horizon.start"},
 };
 
+/* Defaults of the regions' monthly profile settings (January to
+ * December); sources in docs/model.md, "Hourly profiles". */
+static const double default_clearness[DCG_MONTHS] = {
+	0.50, 0.51, 0.49, 0.49, 0.50, 0.47, 0.46, 0.48, 0.48, 0.50, 0.50, 0.50};
+static const double default_wind_monthly[DCG_MONTHS] = {
+	1.05, 1.05, 1.20, 1.25, 1.10, 0.90, 0.80, 0.75, 0.85, 0.95, 1.05, 1.05};
+static const double default_hydro_monthly[DCG_MONTHS] = {
+	0.62, 0.58, 0.65, 0.75, 0.95, 1.25, 1.45, 1.45, 1.35, 1.15, 0.90, 0.70};
+
+static const struct dcg__param region_profile_params[] = {
+	{.key = "latitude_deg", .type = DCG__P_DOUBLE,
+	 .offset = PROF(latitude_deg), .min = -66, .max = 66,
+	 .dflt = DCG__D_NUMBER, .def = 35, .unit = "deg",
+	 .doc = "latitude of the region's solar plants (north positive; "
+		"within the polar circles)"},
+	{.key = "longitude_deg", .type = DCG__P_DOUBLE,
+	 .offset = PROF(longitude_deg), .min = -180, .max = 180,
+	 .dflt = DCG__D_NUMBER, .def = 120, .unit = "deg",
+	 .doc = "longitude (east positive): solar noon falls at clock hour "
+		"12 + (15 hours.time_zone_h - longitude_deg)/15 less the "
+		"equation of time"},
+	{.key = "load_shape", .type = DCG__P_ENUM, .offset = PROF(load_shape),
+	 .dflt = DCG__D_TEXT, .def_text = "dual_peak",
+	 .names = load_shape_names, .unit = "",
+	 .doc = "family of typical daily load curves of demand other than "
+		"data centers: dual_peak (summer and winter peaks), "
+		"summer_peak (air conditioning) or winter_peak (heating); "
+		"scaled so that the highest hour is peak_factor"},
+	{.key = "clearness", .type = DCG__P_ARRAY, .offset = PROF(clearness),
+	 .size = DCG_MONTHS, .flags = DCG__F_MIN_OPEN, .min = 0, .max = 1,
+	 .dflt = DCG__D_NUMBER, .defs = default_clearness, .unit = "1",
+	 .doc = "monthly clearness index (global over extraterrestrial "
+		"horizontal irradiation), January to December"},
+	{.key = "solar_full_load_h", .type = DCG__P_DOUBLE,
+	 .offset = PROF(solar_full_load_h), .flags = DCG__F_SENTINEL,
+	 .min = 0, .max = 8760, .dflt = DCG__D_NUMBER, .def = -1,
+	 .unit = "h/yr", .sentinel = "the solar technology's capacity_factor",
+	 .doc = "annual full-load hours of solar in the region"},
+	{.key = "wind_monthly", .type = DCG__P_ARRAY,
+	 .offset = PROF(wind_monthly), .size = DCG_MONTHS, .min = 0, .max = 10,
+	 .dflt = DCG__D_NUMBER, .defs = default_wind_monthly, .unit = "1",
+	 .doc = "relative monthly wind output, January to December (scaled "
+		"to the annual full-load hours)"},
+	{.key = "wind_diurnal_amplitude", .type = DCG__P_DOUBLE,
+	 .offset = PROF(wind_diurnal_amplitude), .flags = DCG__F_MAX_OPEN,
+	 .min = 0, .max = 1, .dflt = DCG__D_NUMBER, .def = 0.1, .unit = "1",
+	 .doc = "relative amplitude of the daily cycle of wind output"},
+	{.key = "wind_peak_hour", .type = DCG__P_DOUBLE,
+	 .offset = PROF(wind_peak_hour), .flags = DCG__F_MAX_OPEN, .min = 0,
+	 .max = 24, .dflt = DCG__D_NUMBER, .def = 2, .unit = "h",
+	 .doc = "clock hour at which wind output peaks"},
+	{.key = "wind_full_load_h", .type = DCG__P_DOUBLE,
+	 .offset = PROF(wind_full_load_h), .flags = DCG__F_SENTINEL,
+	 .min = 0, .max = 8760, .dflt = DCG__D_NUMBER, .def = -1,
+	 .unit = "h/yr", .sentinel = "the wind technology's capacity_factor",
+	 .doc = "annual full-load hours of wind in the region"},
+	{.key = "hydro_monthly", .type = DCG__P_ARRAY,
+	 .offset = PROF(hydro_monthly), .size = DCG_MONTHS, .min = 0,
+	 .max = 10, .dflt = DCG__D_NUMBER, .defs = default_hydro_monthly,
+	 .unit = "1",
+	 .doc = "relative monthly hydro inflow, January to December (scaled "
+		"to the capacity factor)"},
+};
+
+static const struct dcg__section region_profile_section = {
+	.item = "region profile", .base = DCG__B_REGION,
+	.params = region_profile_params, .n = COUNT(region_profile_params)};
+
 static const struct dcg__param region_grid_params[] = {
 	{.key = "base_demand_twh", .type = DCG__P_DOUBLE,
 	 .offset = REG(base_demand_gw), .min = 0, .max = 1e6,
@@ -215,6 +289,9 @@ static const struct dcg__param region_grid_params[] = {
 	 .offset = REG(peak_factor), .min = 1, .max = 5,
 	 .dflt = DCG__D_NUMBER, .def = 1.3, .unit = "1",
 	 .doc = "peak over average demand other than data centers"},
+	{.key = "profile", .type = DCG__P_GROUP, .dflt = DCG__D_SECTION,
+	 .sub = &region_profile_section, .unit = "",
+	 .doc = "how the region's hourly profiles are made (hours)"},
 	{.key = "reserve_min", .type = DCG__P_DOUBLE,
 	 .offset = REG(reserve_min), .min = -1, .max = 2,
 	 .dflt = DCG__D_NUMBER, .def = 0.05, .unit = "1",
@@ -320,6 +397,80 @@ static const struct dcg__param grid_params[] = {
 	 .dflt = DCG__D_NUMBER, .def = 2.0, .unit = "1",
 	 .doc = "elasticity of the regional demand shares to regional "
 		"prices"},
+	{.key = "peak_smoothing", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(peak_smoothing), .flags = DCG__F_MIN_OPEN,
+	 .min = 1e-4, .max = 0.2, .dflt = DCG__D_NUMBER, .def = 0.005,
+	 .unit = "1",
+	 .doc = "width (in reserve-margin units) of the smooth minimum over "
+		"the hours that gives a region's reserve margin at its critical "
+		"hours"},
+	{.key = "standard", .type = DCG__P_ENUM, .offset = GRIDP(standard),
+	 .dflt = DCG__D_TEXT, .def_text = "reserve_margin",
+	 .names = standard_names, .unit = "",
+	 .doc = "planning standard that shortfall events are judged by: "
+		"reserve_margin (below regions' reserve_min) or lole (above "
+		"lole_standard_h)"},
+	{.key = "gate_reads", .type = DCG__P_ENUM, .offset = GRIDP(gate_reads),
+	 .dflt = DCG__D_TEXT, .def_text = "reserve_margin",
+	 .names = standard_names, .unit = "",
+	 .doc = "what the data-center connection gate reads: reserve_margin "
+		"(closing over gate_width around reserve_min) or lole (closing "
+		"over lole_gate_width around lole_standard_h)"},
+	{.key = "lole_standard_h", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(lole_standard_h), .flags = DCG__F_MIN_OPEN,
+	 .min = 1e-4, .max = 8760, .dflt = DCG__D_NUMBER, .def = 3.0,
+	 .unit = "h/yr",
+	 .doc = "loss-of-load expectation standard (3 h/yr in Great Britain "
+		"and Ireland; 0.1 day/yr = 2.4 h/yr in much of North America)"},
+	{.key = "load_uncertainty", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(load_uncertainty), .min = 0, .max = 0.5,
+	 .dflt = DCG__D_NUMBER, .def = 0.03, .unit = "1",
+	 .doc = "standard deviation of the hourly load (forecast and weather) "
+		"over the load, added to the spread of thermal outages in the "
+		"loss-of-load calculation"},
+	{.key = "lole_gate_width", .type = DCG__P_DOUBLE,
+	 .offset = GRIDP(lole_gate_width), .flags = DCG__F_MIN_OPEN,
+	 .min = 1e-3, .max = 10, .dflt = DCG__D_NUMBER, .def = 0.5,
+	 .unit = "1",
+	 .doc = "width of the LOLE gate in natural-log units of LOLE (0.5: "
+		"the gate goes from 0.73 to 0.27 as LOLE rises from 0.6 to 1.6 "
+		"times the standard)"},
+};
+
+static const struct dcg__param hours_params[] = {
+	{.key = "days", .type = DCG__P_INT, .offset = MODEL(hours.days),
+	 .min = 1, .max = DCG_DAYS_MAX, .dflt = DCG__D_NUMBER, .def = 12,
+	 .unit = "1", .doc = "number of representative days of 24 hours"},
+	{.key = "day_weights", .type = DCG__P_ARRAY,
+	 .offset = MODEL(hours.day_weights), .size = DCG_DAYS_MAX,
+	 .flags = DCG__F_VARLEN | DCG__F_MIN_OPEN,
+	 .aux_offset = MODEL(hours.days), .min = 0, .max = 366,
+	 .dflt = DCG__D_RULE,
+	 .def_text = "the days of each month when days = 12, else 365/days "
+		     "each",
+	 .unit = "d",
+	 .doc = "days of the year each representative day stands for, in "
+		"calendar order (sum 365)"},
+	{.key = "time_zone_h", .type = DCG__P_DOUBLE,
+	 .offset = MODEL(hours.time_zone_h), .min = -12, .max = 14,
+	 .dflt = DCG__D_NUMBER, .def = 8, .unit = "h",
+	 .doc = "clock of the hourly profiles, hours ahead of UTC (8: "
+		"Beijing time)"},
+	{.key = "output_years", .type = DCG__P_ARRAY,
+	 .offset = MODEL(hours.output_years), .size = DCG_HOURLY_YEARS_MAX,
+	 .flags = DCG__F_UPTO, .aux_offset = MODEL(hours.n_output_years),
+	 .min = 1900, .max = 2700, .dflt = DCG__D_RULE,
+	 .def_text = "the first and the last whole year of the horizon",
+	 .unit = "yr",
+	 .doc = "years whose representative days are written hour by hour "
+		"to /hourly (each is read at the output time nearest to its "
+		"middle)"},
+	{.key = "profiles", .type = DCG__P_STRING,
+	 .offset = MODEL(hours.profiles), .size = 256, .dflt = DCG__D_TEXT,
+	 .def_text = "", .unit = "",
+	 .doc = "CSV file of hourly profiles that replace the computed ones, "
+		"relative to the scenario's folder (\"\": none; format in "
+		"docs/config.md)"},
 };
 
 static const struct dcg__param tech_params[] = {
@@ -353,6 +504,36 @@ static const struct dcg__param tech_params[] = {
 	 .offset = TECH(emission_factor), .min = 0, .max = 2,
 	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "t/MWh",
 	 .doc = "CO2 emitted per unit of generation"},
+	{.key = "forced_outage_rate", .type = DCG__P_DOUBLE,
+	 .offset = TECH(forced_outage_rate), .min = 0, .max = 0.9,
+	 .dflt = DCG__D_NUMBER, .def = 0.05, .unit = "1",
+	 .doc = "share of capacity out of service at random (thermal and "
+		"must-run: their availability in the dispatch and the spread "
+		"of the loss-of-load calculation)"},
+	{.key = "unit_size_gw", .type = DCG__P_DOUBLE,
+	 .offset = TECH(unit_size_gw), .min = 0, .max = 10,
+	 .dflt = DCG__D_NUMBER, .def = 0.5, .unit = "GW",
+	 .doc = "typical unit size: fewer, larger units make outages more "
+		"variable"},
+	{.key = "variable_cost", .type = DCG__P_SCHEDULE,
+	 .offset = TECH(variable_cost), .min = 0, .max = 1e5,
+	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "currency/MWh",
+	 .doc = "variable cost of generation: thermal technologies are "
+		"dispatched in increasing order of it"},
+	{.key = "duration_h", .type = DCG__P_DOUBLE, .offset = TECH(duration_h),
+	 .flags = DCG__F_MIN_OPEN, .min = 0, .max = 1000,
+	 .dflt = DCG__D_NUMBER, .def = 4, .unit = "h",
+	 .doc = "storage: energy over power"},
+	{.key = "efficiency", .type = DCG__P_DOUBLE, .offset = TECH(efficiency),
+	 .flags = DCG__F_MIN_OPEN, .min = 0, .max = 1, .dflt = DCG__D_NUMBER,
+	 .def = 0.85, .unit = "1", .doc = "storage: round-trip efficiency"},
+	{.key = "min_output", .type = DCG__P_DOUBLE, .offset = TECH(min_output),
+	 .min = 0, .max = 1, .dflt = DCG__D_NUMBER, .def = 0, .unit = "1",
+	 .doc = "hydro: share of the daily inflow that runs flat (minimum "
+		"flow), the rest following the net-load peaks; thermal: share "
+		"of the available capacity that runs at every hour (minimum "
+		"stable generation, heat-led plants), which curtails variable "
+		"output when the load is low"},
 };
 
 static const struct dcg__param corridor_params[] = {
@@ -367,6 +548,19 @@ static const struct dcg__param corridor_params[] = {
 	{.key = "rating_gw", .type = DCG__P_SCHEDULE, .offset = COR(rating_gw),
 	 .min = 0, .max = 1e4, .dflt = DCG__D_REQUIRED, .unit = "GW",
 	 .doc = "transfer rating"},
+	{.key = "availability", .type = DCG__P_DOUBLE,
+	 .offset = COR(availability), .min = 0, .max = 1,
+	 .dflt = DCG__D_NUMBER, .def = 0.95, .unit = "1",
+	 .doc = "share of the rating usable on average (outages, "
+		"maintenance, operating limits)"},
+	{.key = "length_km", .type = DCG__P_DOUBLE, .offset = COR(length_km),
+	 .min = 0, .max = 2e4, .dflt = DCG__D_NUMBER, .def = 0, .unit = "km",
+	 .doc = "line length, for the losses"},
+	{.key = "loss_per_1000km", .type = DCG__P_DOUBLE,
+	 .offset = COR(loss_per_1000km), .min = 0, .max = 0.5,
+	 .dflt = DCG__D_NUMBER, .def = 0.03, .unit = "1",
+	 .doc = "share of the sent power lost per 1,000 km (about 0.03 for "
+		"+-800 kV DC lines)"},
 };
 
 static const struct dcg__param coupling_params[] = {
@@ -398,6 +592,7 @@ SECTION(grid_section, "grid", DCG__B_GRID, grid_params);
 SECTION(tech_section, "technology", DCG__B_TECH, tech_params);
 SECTION(corridor_section, "corridor", DCG__B_CORRIDOR, corridor_params);
 SECTION(coupling_section, "coupling", DCG__B_GRID, coupling_params);
+SECTION(hours_section, "hours", DCG__B_MODEL, hours_params);
 
 static const struct dcg__param root_params[] = {
 	{.key = "scenario", .type = DCG__P_STRING, .offset = MODEL(scenario),
@@ -434,6 +629,14 @@ static const struct dcg__param root_params[] = {
 	 .flags = DCG__F_GRID | DCG__F_MAYBE_EMPTY, .dflt = DCG__D_SECTION,
 	 .sub = &corridor_section, .unit = "",
 	 .doc = "transmission corridors between regions"},
+	{.key = "hours", .type = DCG__P_GROUP, .flags = DCG__F_GRID,
+	 .dflt = DCG__D_UNSET, .aux_offset = MODEL(hours.enabled),
+	 .sub = &hours_section, .unit = "",
+	 .sentinel = "one peak-hour day (base load at its peak factor, data "
+		     "centers at dc_peak_factor, every technology at its "
+		     "capacity credit: the first model's peak arithmetic)",
+	 .doc = "representative days and their hourly profiles (an empty "
+		"group gives 12 computed days)"},
 	{.key = "coupling", .type = DCG__P_GROUP, .dflt = DCG__D_SECTION,
 	 .sub = &coupling_section, .unit = "",
 	 .doc = "feedback switches, to compare coupled and uncoupled runs"},
@@ -485,6 +688,14 @@ size_t dcg__list_len(const struct dcg__section *sec, const struct dcg_model *m)
 	default:
 		return 0;
 	}
+}
+
+size_t dcg__array_len(const struct dcg__param *p, const void *base)
+{
+	if (!(p->flags & (DCG__F_VARLEN | DCG__F_UPTO)))
+		return p->size;
+	size_t n = *(const size_t *)((const char *)base + p->aux_offset);
+	return n < p->size ? n : p->size;
 }
 
 const struct dcg__param *dcg__find_param(const struct dcg__section *sec,
@@ -652,6 +863,20 @@ struct visit {
 static int visit_section(struct visit *v, const struct dcg__section *sec,
 			 size_t index, size_t plen);
 
+static int visit_emit_array(struct visit *v, const struct dcg__param *p,
+			    const double *values, size_t count)
+{
+	struct dcg_param_value pv = {
+		.path = v->path,
+		.type = DCG_PT_ARRAY,
+		.values = values,
+		.count = count,
+		.units = p->unit,
+		.doc = p->doc,
+	};
+	return v->fn(v->ctx, &pv);
+}
+
 static int visit_emit(struct visit *v, const struct dcg__param *p,
 		      enum dcg_param_type type, double number,
 		      const char *string, const struct dcg_schedule *sched)
@@ -722,6 +947,9 @@ static int visit_param(struct visit *v, const struct dcg__param *p,
 					v, p, DCG_PT_SCHEDULE, 0, NULL,
 					&(*(struct dcg_schedule *const *)f)[j]);
 		}
+		break;
+	case DCG__P_ARRAY:
+		rc = visit_emit_array(v, p, f, dcg__array_len(p, base));
 		break;
 	case DCG__P_REF_SEGMENT:
 		rc = visit_emit(v, p, DCG_PT_STRING, 0,
@@ -817,6 +1045,7 @@ static void ref_range(char *buf, size_t size, const struct dcg__param *p)
 	case DCG__P_SCHEDULE:
 	case DCG__P_TECH_DOUBLES:
 	case DCG__P_TECH_SCHEDULES:
+	case DCG__P_ARRAY:
 		if (p->range_text) {
 			snprintf(buf, size, "%s", p->range_text);
 			break;
@@ -909,6 +1138,9 @@ static const char *ref_type(const struct dcg__param *p)
 		return "group";
 	case DCG__P_LIST:
 		return "list of groups";
+	case DCG__P_ARRAY:
+		return p->flags & DCG__F_VARLEN ? "array of numbers"
+						: "array of 12 numbers";
 	}
 	return "?";
 }
@@ -924,7 +1156,18 @@ static void ref_default(char *buf, size_t size, const struct dcg__param *p)
 	case DCG__D_NUMBER:
 		if (p->type == DCG__P_BOOL)
 			snprintf(buf, size, "`%s`", p->def ? "true" : "false");
-		else {
+		else if (p->type == DCG__P_ARRAY && p->defs) {
+			size_t n = (size_t)snprintf(buf, size, "`[");
+			for (size_t i = 0; i < p->size && n < size; i++) {
+				char num[40];
+				dcg__fmt_number(num, sizeof num, p->defs[i],
+						true);
+				n += (size_t)snprintf(buf + n, size - n, "%s%s",
+						      i ? ", " : "", num);
+			}
+			if (n < size)
+				snprintf(buf + n, size - n, "]`");
+		} else {
 			char num[40];
 			dcg__fmt_number(num, sizeof num, p->def,
 					p->type != DCG__P_INT);
@@ -946,6 +1189,9 @@ static void ref_default(char *buf, size_t size, const struct dcg__param *p)
 	case DCG__D_SECTION:
 		snprintf(buf, size, "%s",
 			 p->type == DCG__P_LIST ? "empty" : "all defaults");
+		break;
+	case DCG__D_RULE:
+		snprintf(buf, size, "%s", p->def_text);
 		break;
 	}
 }
@@ -972,7 +1218,7 @@ static void ref_section(struct dcg__text *t, const struct dcg__section *sec,
 		bool grid = grid_only || (p->flags & DCG__F_GRID) ||
 			    (p->type == DCG__P_GROUP && p->sub->base ==
 			     DCG__B_GRID && p->dflt == DCG__D_UNSET);
-		char path[256], range[256], dflt[128];
+		char path[256], range[256], dflt[256];
 		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "",
 			 p->key);
 		ref_range(range, sizeof range, p);

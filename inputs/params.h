@@ -34,6 +34,9 @@ enum dcg__ptype {
 	DCG__P_REF_REGION,     /* size_t index of a region, given by name */
 	DCG__P_GROUP,          /* child section, same index as the parent */
 	DCG__P_LIST,           /* child section, one element per entry */
+	DCG__P_ARRAY,          /* double[size] in the struct: exactly size
+	                          numbers, or with F_VARLEN as many as the
+	                          size_t at aux_offset */
 };
 
 enum dcg__default {
@@ -47,6 +50,8 @@ enum dcg__default {
 	                       whether it is set */
 	DCG__D_TECH_CREDIT, /* map: the technology's capacity_credit */
 	DCG__D_SECTION,     /* group of defaults: an absent group is empty */
+	DCG__D_RULE,        /* array: zeros at load, filled afterwards by the
+	                       rule def_text states (inputs/profiles.c) */
 };
 
 /* Flags. */
@@ -59,6 +64,9 @@ enum dcg__default {
 #define DCG__F_KEYNAME  0x20u  /* name usable as a libconfig key */
 #define DCG__F_NORANGE  0x40u  /* range checked by a cross-key rule */
 #define DCG__F_MAYBE_EMPTY 0x80u /* list: may have no entries */
+#define DCG__F_VARLEN   0x100u /* array: length is the size_t at aux_offset */
+#define DCG__F_UPTO     0x200u /* array: up to size entries, their count
+				  stored in the size_t at aux_offset */
 
 /* Where a section's struct lives in a model. */
 enum dcg__base {
@@ -86,6 +94,8 @@ struct dcg__param {
 	size_t aux_offset;         /* D_FROM_KEY: double; D_UNSET: bool */
 	double scale;              /* config value = field * scale (0: 1) */
 	const char *const *names;  /* ENUM: NULL-terminated allowed names */
+	const double *defs;        /* ARRAY with D_NUMBER: the size default
+	                              values (NULL: every entry def) */
 	const struct dcg__section *sub; /* GROUP, LIST */
 	const char *unit;          /* "yr", "GW", "1" dimensionless, "" none */
 	const char *sentinel;      /* F_SENTINEL: what -1 means */
@@ -115,6 +125,9 @@ void *dcg__base_ptr(const struct dcg__section *sec, const struct dcg_model *m,
 
 /* Number of entries of a list section in m (S, K, R, J or L). */
 size_t dcg__list_len(const struct dcg__section *sec, const struct dcg_model *m);
+
+/* Number of entries of ARRAY key p in the struct at base. */
+size_t dcg__array_len(const struct dcg__param *p, const void *base);
 
 /* The key named key in sec, or NULL. */
 const struct dcg__param *dcg__find_param(const struct dcg__section *sec,

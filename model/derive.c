@@ -6,6 +6,8 @@
  * Cumulative series are the solver's quadratures.
  */
 #include "dcgrid/model.h"
+#include "hours.h"
+#include "hours.h"
 #include "model_internal.h"
 
 /* China's official "standard rack" is 2.5 kW of IT capacity. */
@@ -65,7 +67,7 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 	if (!m->grid_enabled)
 		return 0;
 	for (size_t r = 0; r < R; r++) {
-		dcg__model_dispatch(m, w, t, y, r);
+		dcg__region_dispatch(m, w, t, y, r, NULL);
 		const double *qr = &q[r * l->q_region_size];
 		double B = y[dcg_ix_B(l, r)];
 		if ((o = out[DCG_SER_BASE_DEMAND]))
@@ -92,6 +94,41 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 			o[r] = qr[l->q_unserved];
 		if ((o = out[DCG_SER_CUM_EMISSIONS]))
 			o[r] = qr[l->q_emissions];
+		if ((o = out[DCG_SER_NET_PEAK]))
+			o[r] = w->netpeak[r];
+		if (out[DCG_SER_LOLE] || out[DCG_SER_EUE]) {
+			double lole = w->lole[r], eue = w->eue[r];
+			if (!dcg__needs_lole(m))
+				dcg__region_lole(m, w, y, r, &lole, &eue, NULL);
+			if ((o = out[DCG_SER_LOLE]))
+				o[r] = lole;
+			if ((o = out[DCG_SER_EUE]))
+				o[r] = eue;
+		}
+		if ((o = out[DCG_SER_STORAGE_CHARGE]))
+			o[r] = w->charge[r];
+		if ((o = out[DCG_SER_CURTAILMENT_TOTAL]))
+			o[r] = w->curt_total[r];
+		if ((o = out[DCG_SER_CAPACITY_CREDIT])) {
+			double sp = 0.0, hp = 0.0;
+			for (size_t j = 0; j < J; j++) {
+				if (m->techs[j].kind == DCG_TECH_STORAGE)
+					sp += y[dcg_ix_G(l, r, j)];
+				else if (m->techs[j].kind == DCG_TECH_HYDRO)
+					hp += y[dcg_ix_G(l, r, j)];
+			}
+			for (size_t j = 0; j < J; j++) {
+				const struct dcg_tech *tj = &m->techs[j];
+				double c = w->credit[r * J + j];
+				if (tj->kind == DCG_TECH_THERMAL)
+					c = 1.0 - tj->forced_outage_rate;
+				else if (tj->kind == DCG_TECH_STORAGE)
+					c = sp > 0.0 ? w->stor_crit[r] / sp : 0.0;
+				else if (tj->kind == DCG_TECH_HYDRO)
+					c = hp > 0.0 ? w->hyd_crit[r] / hp : 0.0;
+				o[r * J + j] = c;
+			}
+		}
 		for (size_t j = 0; j < J; j++) {
 			size_t rj = r * J + j;
 			if ((o = out[DCG_SER_CAPACITY]))
@@ -104,8 +141,16 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 				o[rj] = w->curt[rj];
 		}
 	}
-	for (size_t c = 0; c < m->L; c++)
+	/* Corridors: the day-weighted mean flow (GW average). */
+	for (size_t c = 0; c < m->L; c++) {
+		double f = 0.0;
+		for (size_t d = 0; d < m->D; d++)
+			for (size_t h = 0; h < DCG_HOURS; h++)
+				f += m->day_weight[d] / 365.0 / DCG_HOURS *
+				     w->flow_h[c * w->H + d * DCG_HOURS + h];
+		w->flow[c] = f;
 		if ((o = out[DCG_SER_FLOW]))
-			o[c] = w->flow[c];
+			o[c] = f;
+	}
 	return 0;
 }

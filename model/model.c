@@ -45,6 +45,12 @@ struct dcg_model *dcg_model_new(void)
 		.share_time_yr = 3.0,
 		.perception_time_yr = 0.2,
 		.pue_time_yr = 2.0,
+		.peak_smoothing = 0.005,
+		.standard = DCG_STD_RESERVE_MARGIN,
+		.gate_reads = DCG_STD_RESERVE_MARGIN,
+		.lole_standard_h = 3.0,
+		.load_uncertainty = 0.03,
+		.lole_gate_width = 0.5,
 		.gate_enabled = true,
 		.price_growth_enabled = true,
 		.price_share_enabled = true,
@@ -68,6 +74,10 @@ static void free_region(struct dcg_region *r, size_t J)
 	free(r->capacity_credit);
 	free(r->planned_gw_per_yr);
 	free(r->mix);
+	free(r->load_shape);
+	free(r->dc_shape);
+	free(r->cf_shape);
+	r->load_shape = r->dc_shape = r->cf_shape = NULL;
 }
 
 static void free_class(struct dcg_class *c)
@@ -88,6 +98,11 @@ static void free_arrays(struct dcg_model *m)
 		dcg_schedule_free(&m->segments[s].growth);
 	for (size_t l = 0; m->corridors && l < m->L; l++)
 		dcg_schedule_free(&m->corridors[l].rating_gw);
+	for (size_t j = 0; m->techs && j < m->J; j++)
+		dcg_schedule_free(&m->techs[j].variable_cost);
+	free(m->day_weight);
+	m->day_weight = NULL;
+	m->D = 0;
 	free(m->regions);
 	free(m->classes);
 	free(m->segments);
@@ -143,6 +158,18 @@ int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		for (size_t j = 0; j < J; j++)
 			rg->pipeline_gw[j] = -1.0;
 	}
+	/* The parameter table's defaults (inputs/params.c). */
+	for (size_t j = 0; j < J; j++) {
+		m->techs[j].forced_outage_rate = 0.05;
+		m->techs[j].unit_size_gw = 0.5;
+		m->techs[j].efficiency = 0.85;
+		m->techs[j].duration_h = 4.0;
+		m->techs[j].min_output = 0.0;
+	}
+	for (size_t l = 0; l < L; l++) {
+		m->corridors[l].availability = 0.95;
+		m->corridors[l].loss_per_1000km = 0.03;
+	}
 	for (size_t k = 0; k < K; k++) {
 		m->classes[k].initial_kw_per_rack = -1.0;
 		m->classes[k].initial_pflops_per_rack = -1.0;
@@ -156,6 +183,84 @@ oom:
 	return dcg_error_set(err, DCG_ENOMEM,
 			     "out of memory allocating a model of %zu regions",
 			     R);
+}
+
+int dcg_model_set_days(struct dcg_model *m, size_t D, struct dcg_error *err)
+{
+	if (!m->grid_enabled || m->J == 0 || D == 0)
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "representative days need a grid with "
+				     "technologies and at least one day");
+	size_t H = D * DCG_HOURS, J = m->J;
+	double *wt = malloc(D * sizeof *wt);
+	if (!wt)
+		goto oom;
+	for (size_t d = 0; d < D; d++)
+		wt[d] = 365.0 / (double)D;
+	for (size_t r = 0; r < m->R; r++) {
+		struct dcg_region *rg = &m->regions[r];
+		double *ls = malloc(H * sizeof *ls), *ds = malloc(H * sizeof *ds);
+		double *cf = malloc(J * H * sizeof *cf);
+		if (!ls || !ds || !cf) {
+			free(ls);
+			free(ds);
+			free(cf);
+			free(wt);
+			goto oom;
+		}
+		for (size_t i = 0; i < H; i++)
+			ls[i] = ds[i] = 1.0;
+		for (size_t j = 0; j < J; j++)
+			for (size_t i = 0; i < H; i++)
+				cf[j * H + i] = m->techs[j].capacity_factor;
+		free(rg->load_shape);
+		free(rg->dc_shape);
+		free(rg->cf_shape);
+		rg->load_shape = ls;
+		rg->dc_shape = ds;
+		rg->cf_shape = cf;
+	}
+	free(m->day_weight);
+	m->day_weight = wt;
+	m->D = D;
+	return 0;
+oom:
+	return dcg_error_set(err, DCG_ENOMEM,
+			     "out of memory for %zu representative days", D);
+}
+
+int dcg_model_peak_day(struct dcg_model *m, struct dcg_error *err)
+{
+	int rc = dcg_model_set_days(m, 1, err);
+	if (rc)
+		return rc;
+	const double n = DCG_HOURS, rest = DCG_HOURS - 1;
+	for (size_t r = 0; r < m->R; r++) {
+		struct dcg_region *rg = &m->regions[r];
+		double pb = rg->peak_factor, pd = m->grid.dc_peak_factor;
+		for (size_t h = 0; h < DCG_HOURS; h++) {
+			rg->load_shape[h] = h ? fmax((n - pb) / rest, 0.0) : pb;
+			rg->dc_shape[h] = h ? fmax((n - pd) / rest, 0.0) : pd;
+		}
+		for (size_t j = 0; j < m->J; j++) {
+			double cc = rg->capacity_credit[j];
+			double cf = m->techs[j].capacity_factor;
+			double *k = &rg->cf_shape[j * DCG_HOURS];
+			for (size_t h = 0; h < DCG_HOURS; h++)
+				k[h] = h ? fmax((n * cf - cc) / rest, 0.0) : cc;
+		}
+	}
+	return 0;
+}
+
+static double *dup_doubles(const double *src, size_t n)
+{
+	if (!src)
+		return NULL;
+	double *d = malloc((n ? n : 1) * sizeof *d);
+	if (d && n)
+		memcpy(d, src, n * sizeof *d);
+	return d;
 }
 
 static int copy_schedules(struct dcg_schedule *dst,
@@ -180,6 +285,8 @@ struct dcg_model *dcg_model_clone(const struct dcg_model *src)
 	m->segments = NULL;
 	m->techs = NULL;
 	m->corridors = NULL;
+	m->day_weight = NULL;
+	m->D = 0;
 	m->R = m->K = m->S = m->J = m->L = 0;
 	if (dcg_model_resize(m, src->R, src->K, src->S, src->J, src->L, NULL))
 		goto fail;
@@ -199,6 +306,13 @@ struct dcg_model *dcg_model_clone(const struct dcg_model *src)
 		d->mix = mix;
 		d->policy_weight = d->pue_target = d->base_growth =
 			(struct dcg_schedule){0};
+		size_t H = src->D * DCG_HOURS;
+		d->load_shape = dup_doubles(s->load_shape, H);
+		d->dc_shape = dup_doubles(s->dc_shape, H);
+		d->cf_shape = dup_doubles(s->cf_shape, J * H);
+		if ((s->load_shape && !d->load_shape) ||
+		    (s->dc_shape && !d->dc_shape) || (s->cf_shape && !d->cf_shape))
+			goto fail;
 		if (J) {
 			memcpy(cap, s->capacity_gw, J * sizeof *cap);
 			memcpy(pipe, s->pipeline_gw, J * sizeof *pipe);
@@ -233,8 +347,19 @@ struct dcg_model *dcg_model_clone(const struct dcg_model *src)
 				      &src->segments[s].growth))
 			goto fail;
 	}
-	if (J)
-		memcpy(m->techs, src->techs, J * sizeof *m->techs);
+	for (size_t j = 0; j < J; j++) {
+		m->techs[j] = src->techs[j];
+		m->techs[j].variable_cost = (struct dcg_schedule){0};
+		if (dcg_schedule_copy(&m->techs[j].variable_cost,
+				      &src->techs[j].variable_cost))
+			goto fail;
+	}
+	if (src->D) {
+		m->day_weight = dup_doubles(src->day_weight, src->D);
+		if (!m->day_weight)
+			goto fail;
+		m->D = src->D;
+	}
 	for (size_t l = 0; l < src->L; l++) {
 		m->corridors[l] = src->corridors[l];
 		m->corridors[l].rating_gw = (struct dcg_schedule){0};
@@ -288,6 +413,13 @@ int dcg_model_finalize(struct dcg_model *m, struct dcg_error *err)
 					     "corridor %s must join two "
 					     "different regions",
 					     c->name);
+	}
+
+	/* A grid without representative days is judged on one peak-hour day. */
+	if (m->grid_enabled && m->D == 0) {
+		int rc = dcg_model_peak_day(m, err);
+		if (rc)
+			return rc;
 	}
 
 	struct dcg_layout *l = &m->layout;

@@ -27,8 +27,30 @@ struct dcg_work {
 	double *flow;
 	/* per region x technology (dispatch) */
 	double *gen, *curt;
-	/* per region: dispatch totals */
-	double *unserved, *emis;
+	/* per region: dispatch totals (day-weighted means, GW; emissions Mt/yr) */
+	double *unserved, *emis, *charge, *discharge, *curt_total;
+	/* Hourly view (grid only), H = D * DCG_HOURS values per region:
+	 * load_h (GW), net_h = load - variable - hydro - storage (GW, before
+	 * trade), hyd_h (hydro output), dis_h and chg_h (storage discharge and
+	 * charge), imp_h (net import after losses); per corridor flow_h (GW
+	 * sent from its from end, negative the other way). */
+	size_t H;
+	double *hourly; /* the block the hourly arrays below live in */
+	double *load_h, *net_h, *hyd_h, *dis_h, *chg_h, *imp_h, *flow_h;
+	/* per region: capacity of the outage-exposed fleet (thermal and
+	 * must-run) in service (Cn) and available on average (A = Cn - mu),
+	 * the reserve margin's critical-hour weights' sums: net load, load
+	 * and imports there, and the variable technologies' credits (J). */
+	double *cn, *avail, *netpeak, *loadpeak, *imppeak, *credit;
+	double *bpeak, *cpeak; /* load and DC shapes at the critical hours */
+	double *stor_crit, *hyd_crit; /* storage and hydro output there (GW) */
+	/* Thermal technologies in merit order (dispatch.c), and their
+	 * variable costs at the last t (J each). */
+	size_t *merit;
+	double *merit_cost;
+	/* per region: LOLE (h/yr) and EUE (GWh/yr), computed in the
+	 * right-hand side only when the standard or the gate reads LOLE */
+	double *lole, *eue;
 	double price_nat;
 	double share_scale; /* 1 / sum of the share states */
 	/* The regions' schedule values at sched_t, DCG_SV_COUNT + 2 J per
@@ -55,8 +77,21 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 /* Builds w->inc_ptr and w->inc (roots.c). Returns 0 or DCG_ENOMEM. */
 int dcg__roots_init(struct dcg_work *w);
 
-/* Energy dispatch of region r (needs dcg__model_eval first). */
-void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,
-			 double t, const double *y, size_t r);
+/* Below this LOLE (h/yr) the adequacy metric ln(standard / LOLE) stops
+ * growing: a region with no loss of load at all stays finite. */
+#define DCG_LOLE_FLOOR_H 1e-6
+
+/* The grid's hourly adequacy at (t, y) after the loads (rhs.c): hours,
+ * corridors, margins, LOLE where needed, gate and price. */
+void dcg__grid_adequacy(const struct dcg_model *m, struct dcg_work *w,
+			const double *y);
+
+/* Whether the right-hand side needs LOLE (standard or gate read it). */
+bool dcg__needs_lole(const struct dcg_model *m);
+
+/* Region r's adequacy against its threshold for a standard (> 0 adequate):
+ * RM - RMmin, or ln(LOLE standard / (LOLE + floor)). */
+double dcg__adequacy_metric(const struct dcg_model *m, const struct dcg_work *w,
+			    size_t r, enum dcg_standard which);
 
 #endif

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "adequacy.h"
+#include "hours.h"
 #include "dcgrid/model.h"
 #include "model_internal.h"
 #include "smooth.h"
@@ -86,13 +87,49 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	TAKE(unserved, R);
 	TAKE(emis, R);
 #undef TAKE
+	w->charge = w->discharge = w->curt_total = NULL;
 	w->sv = calloc(R * (DCG_SV_COUNT + 2 * J) + 1, sizeof *w->sv);
 	w->sv_dyn = calloc(R + 1, 1);
 	w->rating = calloc(L + 1, sizeof *w->rating);
-	if (!w->sv || !w->sv_dyn || !w->rating || dcg__roots_init(w)) {
+	/* The hourly view: 6 R H + L H values, and per region the firm fleet,
+	 * the critical-hour sums, LOLE, EUE and the dispatch totals (14 R), the
+	 * credits (R J) and the merit-order costs (J). */
+	size_t H = J ? m->D * DCG_HOURS : 0;
+	w->H = H;
+	w->hourly = calloc(6 * R * H + L * H + 14 * R + R * J + J + 1,
+			   sizeof *w->hourly);
+	w->merit = calloc(J + 1, sizeof *w->merit);
+	if (!w->sv || !w->sv_dyn || !w->rating || !w->hourly || !w->merit ||
+	    dcg__roots_init(w)) {
 		dcg_work_free(w);
 		return NULL;
 	}
+	double *q = w->hourly;
+#define TAKE(field, count) (w->field = q, q += (count))
+	TAKE(load_h, R * H);
+	TAKE(net_h, R * H);
+	TAKE(hyd_h, R * H);
+	TAKE(dis_h, R * H);
+	TAKE(chg_h, R * H);
+	TAKE(imp_h, R * H);
+	TAKE(flow_h, L * H);
+	TAKE(cn, R);
+	TAKE(avail, R);
+	TAKE(netpeak, R);
+	TAKE(loadpeak, R);
+	TAKE(imppeak, R);
+	TAKE(bpeak, R);
+	TAKE(cpeak, R);
+	TAKE(stor_crit, R);
+	TAKE(hyd_crit, R);
+	TAKE(lole, R);
+	TAKE(eue, R);
+	TAKE(charge, R);
+	TAKE(discharge, R);
+	TAKE(curt_total, R);
+	TAKE(credit, R * J);
+	TAKE(merit_cost, J);
+#undef TAKE
 	return w;
 }
 
@@ -104,6 +141,8 @@ void dcg_work_free(struct dcg_work *w)
 	free(w->sv);
 	free(w->sv_dyn);
 	free(w->rating);
+	free(w->hourly);
+	free(w->merit);
 	free(w->inc_ptr);
 	free(w->inc);
 	free(w);
@@ -231,6 +270,80 @@ static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
 	w->sched_valid = true;
 }
 
+/* Firm capacity a GW of technology j adds in region r, as planners count
+ * it: 1 - FOR for the thermal fleet, the measured output at the critical
+ * hours for variable and must-run sources, the configured planning credit
+ * for hydro and storage. */
+static double dcg__planning_credit(const struct dcg_model *m,
+				   const struct dcg_work *w, size_t r, size_t j)
+{
+	const struct dcg_tech *tj = &m->techs[j];
+	switch (tj->kind) {
+	case DCG_TECH_THERMAL:
+		return 1.0 - tj->forced_outage_rate;
+	case DCG_TECH_VARIABLE:
+	case DCG_TECH_MUST_RUN:
+		return w->credit[r * m->J + j];
+	case DCG_TECH_HYDRO:
+	case DCG_TECH_STORAGE:
+		break;
+	}
+	return m->regions[r].capacity_credit[j];
+}
+
+/* What the connection gate, the events and the outputs read of region r's
+ * adequacy: its reserve margin, or its LOLE as ln(standard / LOLE), each
+ * measured against its threshold (> 0: adequate). */
+double dcg__adequacy_metric(const struct dcg_model *m, const struct dcg_work *w,
+			    size_t r, enum dcg_standard which)
+{
+	if (which == DCG_STD_LOLE)
+		return log(m->grid.lole_standard_h) - log(w->lole[r] + DCG_LOLE_FLOOR_H);
+	return w->rm[r] - m->regions[r].reserve_min;
+}
+
+bool dcg__needs_lole(const struct dcg_model *m)
+{
+	return m->grid.standard == DCG_STD_LOLE ||
+	       (m->grid.gate_enabled && m->grid.gate_reads == DCG_STD_LOLE);
+}
+
+void dcg__grid_adequacy(const struct dcg_model *m, struct dcg_work *w,
+			const double *y)
+{
+	const struct dcg_grid_params *gp = &m->grid;
+	size_t R = m->R, H = w->H;
+	for (size_t r = 0; r < R; r++)
+		dcg__region_hours(m, w, y, r);
+	for (size_t i = 0; i < R * H; i++)
+		w->imp_h[i] = 0.0;
+	/* In corridor order: roots.c sums a region's imports in the same
+	 * order, for the same rounding. */
+	for (size_t c = 0; c < m->L; c++) {
+		dcg__corridor_hours(m, w, c, w->rating[c]);
+		dcg__corridor_imports(m, w, c);
+	}
+	bool lole = dcg__needs_lole(m);
+	for (size_t r = 0; r < R; r++) {
+		dcg__region_margin(m, w, r);
+		w->peak[r] = w->loadpeak[r];
+		w->firm[r] = w->avail[r];
+		w->imp[r] = w->imppeak[r];
+		if (lole)
+			dcg__region_lole(m, w, y, r, &w->lole[r], &w->eue[r], NULL);
+		double g = gp->gate_reads == DCG_STD_LOLE
+				   ? dcg__adequacy_metric(m, w, r, DCG_STD_LOLE) /
+					     gp->lole_gate_width
+				   : dcg__adequacy_metric(m, w, r, DCG_STD_RESERVE_MARGIN) /
+					     gp->gate_width;
+		w->gate[r] = gp->gate_enabled ? dcg__logistic(g) : 1.0;
+		w->price[r] = 1.0 + gp->price_alpha *
+					    dcg__pos((gp->reserve_target - w->rm[r]) /
+							     gp->price_beta,
+						     DCG_SMOOTH_REL);
+	}
+}
+
 int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		    const double *y, double *ydot)
 {
@@ -281,47 +394,17 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 			ydot[dcg_ix_pue(l, r)] = dpue;
 	}
 
-	/* Grid adequacy before and after trade, gate and price. */
-	if (m->grid_enabled) {
+	/* Grid adequacy by the hour: each region's hours before trade, the
+	 * corridors' flows, then margins, gate and price. */
+	if (m->grid_enabled)
+		dcg__grid_adequacy(m, w, y);
+	else
 		for (size_t r = 0; r < R; r++) {
-			struct dcg__pretrade a = dcg__pretrade(m, y, r, w->fac_gw[r]);
-			w->peak[r] = a.peak;
-			w->firm[r] = a.firm;
-			w->mpre[r] = a.mpre;
-			w->imp[r] = 0.0;
-		}
-		/* In corridor order: roots.c sums a region's imports in the
-		 * same order, for the same rounding. */
-		for (size_t c = 0; c < m->L; c++) {
-			const struct dcg_corridor *cr = &m->corridors[c];
-			double f = dcg__corridor_flow(m, c, w->mpre[cr->from], w->mpre[cr->to],
-						      w->rating[c]);
-			w->flow[c] = f;
-			w->imp[cr->from] -= f;
-			w->imp[cr->to] += f;
-		}
-		for (size_t r = 0; r < R; r++) {
-			const struct dcg_region *rg = &m->regions[r];
-			w->rm[r] = dcg__margin(w->peak[r], w->firm[r], w->imp[r]);
-			w->gate[r] = gp->gate_enabled
-					     ? dcg__logistic((w->rm[r] -
-							      rg->reserve_min) /
-							     gp->gate_width)
-					     : 1.0;
-			w->price[r] = 1.0 + gp->price_alpha *
-						    dcg__pos((gp->reserve_target -
-							      w->rm[r]) /
-								     gp->price_beta,
-							     DCG_SMOOTH_REL);
-		}
-	} else {
-		for (size_t r = 0; r < R; r++) {
-			w->peak[r] = w->firm[r] = w->mpre[r] = w->imp[r] = 0.0;
+			w->peak[r] = w->firm[r] = w->imp[r] = 0.0;
 			w->rm[r] = 0.0;
 			w->gate[r] = 1.0;
 			w->price[r] = 1.0;
 		}
-	}
 
 	if (w->adequacy_only)
 		return 0;
@@ -457,29 +540,33 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		}
 		if (!m->grid_enabled)
 			continue;
-		const struct dcg_region *rg = &m->regions[r];
 		const double *sv = region_sv(m, w, r);
 		double B = y[dcg_ix_B(l, r)];
 		double dB = sv[DCG_SV_BASE_GROWTH] * B;
 		ydot[dcg_ix_B(l, r)] = dB;
-		double repl = 0.0, cover = 0.0;
+		double repl = 0.0, cover = w->avail[r];
 		for (size_t j = 0; j < J; j++) {
 			const struct dcg_tech *tj = &m->techs[j];
-			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
-			repl += rg->capacity_credit[j] * G / tj->life_yr;
-			cover += rg->capacity_credit[j] * (G + Q);
+			double cc = dcg__planning_credit(m, w, r, j);
+			repl += cc * y[dcg_ix_G(l, r, j)] / tj->life_yr;
+			cover += cc * y[dcg_ix_Q(l, r, j)];
 		}
+		/* Planners build for the load they expect at the critical
+		 * hours one lead time ahead: (1 + target) LP_F - what the
+		 * variable, hydro and storage fleets take off it (LP - NP) -
+		 * imports there - the firm fleet and the whole pipeline. */
 		double h = gp->invest_time_yr + sv[DCG_SV_LEAD];
-		double dpeak = rg->peak_factor * dB + gp->dc_peak_factor * w->dfac[r];
-		double peak_f = w->peak[r] + h * dpeak;
-		double shortfall = (1.0 + gp->reserve_target) * peak_f - cover -
-				   w->imp[r];
-		double need = repl + dcg__pos(shortfall, DCG_SMOOTH_REL * w->peak[r]) /
+		double dload = w->bpeak[r] * dB + w->cpeak[r] * w->dfac[r];
+		double need_firm = w->netpeak[r] + gp->reserve_target * w->loadpeak[r] +
+				   (1.0 + gp->reserve_target) * h * dload - w->imp[r];
+		double shortfall = need_firm - cover;
+		double need = repl + dcg__pos(shortfall, DCG_SMOOTH_REL * w->loadpeak[r]) /
 					     gp->invest_time_yr;
 		for (size_t j = 0; j < J; j++) {
 			const struct dcg_tech *tj = &m->techs[j];
 			double mj = sv[DCG_SV_COUNT + j];
-			double invest = mj * need / fmax(rg->capacity_credit[j], 1e-3);
+			double cc = dcg__planning_credit(m, w, r, j);
+			double invest = mj * need / fmax(cc, 1e-3);
 			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
 			ydot[dcg_ix_Q(l, r, j)] = invest - Q / tj->lead_time_yr;
 			ydot[dcg_ix_G(l, r, j)] =
@@ -489,55 +576,6 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		}
 	}
 	return 0;
-}
-
-void dcg__model_dispatch(const struct dcg_model *m, struct dcg_work *w,
-			 double t, const double *y, size_t r)
-{
-	const struct dcg_layout *l = &m->layout;
-	size_t J = m->J;
-	double *gen = &w->gen[r * J], *curt = &w->curt[r * J];
-	double load = y[dcg_ix_B(l, r)] + w->fac_gw[r];
-	double s = DCG_SMOOTH_REL * fmax(load, 1e-9);
-	/* Corridors carry energy at a fraction of their peak rating. */
-	double need = load - m->grid.transfer_factor * w->imp[r];
-	double must = 0.0, var = 0.0, therm = 0.0;
-	for (size_t j = 0; j < J; j++) {
-		const struct dcg_tech *tj = &m->techs[j];
-		double avail = tj->capacity_factor * y[dcg_ix_G(l, r, j)];
-		gen[j] = avail;
-		curt[j] = 0.0;
-		if (tj->kind == DCG_TECH_MUST_RUN)
-			must += avail;
-		else if (tj->kind == DCG_TECH_VARIABLE)
-			var += avail;
-		else
-			therm += avail;
-	}
-	/* Each stage is exact outside its smoothing band, so generation plus
-	 * unserved energy equals the need exactly (a pos()/smin() chain would
-	 * lose s/2 at each stage). */
-	double rest = dcg__floor0(need - must, s);
-	double var_used = dcg__min0(rest, var, s);
-	double resid = rest - var_used;
-	double therm_used = dcg__min0(resid, therm, s);
-	double fv = var > 0.0 ? var_used / var : 0.0;
-	double ft = therm > 0.0 ? therm_used / therm : 0.0;
-	double emis = 0.0;
-	for (size_t j = 0; j < J; j++) {
-		const struct dcg_tech *tj = &m->techs[j];
-		if (tj->kind == DCG_TECH_VARIABLE) {
-			curt[j] = gen[j] * (1.0 - fv);
-			gen[j] *= fv;
-		} else if (tj->kind == DCG_TECH_THERMAL) {
-			gen[j] *= ft;
-		}
-		/* GW average x 8.76 = TWh/yr; TWh x t/MWh = Mt. */
-		emis += gen[j] * 8.76 * tj->emission_factor;
-	}
-	w->unserved[r] = resid - therm_used;
-	w->emis[r] = emis;
-	(void)t;
 }
 
 int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
@@ -575,7 +613,7 @@ int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 		q[l->q_emissions] = 0.0;
 		if (!m->grid_enabled)
 			continue;
-		dcg__model_dispatch(m, w, t, y, r);
+		dcg__region_dispatch(m, w, t, y, r, NULL);
 		q[l->q_consumption] = 8.76 * (y[dcg_ix_B(l, r)] + w->fac_gw[r]);
 		q[l->q_unserved] = 8.76 * w->unserved[r];
 		q[l->q_emissions] = w->emis[r];

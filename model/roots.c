@@ -1,17 +1,20 @@
-/* Reserve-margin event functions (docs/model.md, "Integrals and events"):
+/* Adequacy event functions (docs/model.md, "Integrals and events"):
  *
- *   g[r] = RM[r] - RMmin[r]        (RM after trade, model/adequacy.h)
+ *   g[r] = RM[r] - RMmin[r]                  (standard "reserve_margin")
+ *   g[r] = ln(LOLE standard / LOLE[r])       (standard "lole")
  *
+ * from the hourly adequacy (hours.c, corridors.c, adequacy.c).
  * dcg_model_roots gives every region's g from one adequacy-only evaluation
- * of the model, O(R (K + J) + L). dcg_model_root_region gives one region's
- * g from the states it depends on: its own W, PUE, B and G, and its corridor
- * neighbours' (whose pre-trade margins set the corridor flows), in
- * O(degree (K + J)). Both go through the helpers of adequacy.h and sum a
- * region's corridor flows in corridor order, so they agree bit for bit.
+ * of the model. dcg_model_root_region gives one region's g from the states
+ * it depends on: its own W, PUE, B and G, and its corridor neighbours'
+ * (whose hours set the corridor flows), in O(degree D 24 J). Both go
+ * through the same functions and sum a region's corridor imports in
+ * corridor order, so they agree bit for bit.
  */
 #include <stdlib.h>
 
 #include "adequacy.h"
+#include "hours.h"
 #include "dcgrid/model.h"
 #include "model_internal.h"
 
@@ -59,39 +62,44 @@ int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
 	if (rc)
 		return rc;
 	for (size_t r = 0; r < m->R; r++)
-		g[r] = w->rm[r] - m->regions[r].reserve_min;
+		g[r] = dcg__adequacy_metric(m, w, r, m->grid.standard);
 	return 0;
 }
 
-static double mpre_of(const struct dcg_model *m, const double *y, size_t r)
+/* Region q's hours before trade, from its own states alone. */
+static void hours_of(const struct dcg_model *m, struct dcg_work *w,
+		     const double *y, size_t q)
 {
-	double fac = dcg__it_gw(m, y, r) * y[dcg_ix_pue(&m->layout, r)];
-	return dcg__pretrade(m, y, r, fac).mpre;
+	w->fac_gw[q] = dcg__it_gw(m, y, q) * y[dcg_ix_pue(&m->layout, q)];
+	dcg__region_hours(m, w, y, q);
 }
 
-double dcg_model_root_region(const struct dcg_model *m, const struct dcg_work *w,
+double dcg_model_root_region(const struct dcg_model *m, struct dcg_work *w,
 			     double t, const double *y, size_t r)
 {
 	const struct dcg_region *rg = &m->regions[r];
 	if (!m->grid_enabled)
 		return 0.0 - rg->reserve_min;
-	double fac = dcg__it_gw(m, y, r) * y[dcg_ix_pue(&m->layout, r)];
-	struct dcg__pretrade a = dcg__pretrade(m, y, r, fac);
+	size_t H = w->H;
+	hours_of(m, w, y, r);
+	for (size_t i = w->inc_ptr[r]; i < w->inc_ptr[r + 1]; i++) {
+		const struct dcg_corridor *c = &m->corridors[w->inc[i]];
+		hours_of(m, w, y, c->from == r ? c->to : c->from);
+	}
 	/* The same operations, in the same order, as the whole model's
-	 * imp[r]: starting from 0, minus each flow out of a corridor r sends
-	 * on, plus each flow in, by increasing corridor index. */
-	double imp = 0.0;
+	 * imports of r: from 0, each incident corridor by increasing index
+	 * (the neighbours' imports are left as scratch). */
+	for (size_t i = 0; i < H; i++)
+		w->imp_h[r * H + i] = 0.0;
 	for (size_t i = w->inc_ptr[r]; i < w->inc_ptr[r + 1]; i++) {
 		size_t l = w->inc[i];
-		const struct dcg_corridor *c = &m->corridors[l];
-		if (c->from == r)
-			imp -= dcg__corridor_flow(m, l, a.mpre, mpre_of(m, y, c->to),
-						   dcg_schedule_eval(&c->rating_gw, t));
-		else
-			imp += dcg__corridor_flow(m, l, mpre_of(m, y, c->from), a.mpre,
-						   dcg_schedule_eval(&c->rating_gw, t));
+		dcg__corridor_hours(m, w, l, dcg_schedule_eval(&m->corridors[l].rating_gw, t));
+		dcg__corridor_imports(m, w, l);
 	}
-	return dcg__margin(a.peak, a.firm, imp) - rg->reserve_min;
+	dcg__region_margin(m, w, r);
+	if (m->grid.standard == DCG_STD_LOLE)
+		dcg__region_lole(m, w, y, r, &w->lole[r], &w->eue[r], NULL);
+	return dcg__adequacy_metric(m, w, r, m->grid.standard);
 }
 
 /* Appends the states region q's pre-trade margin reads. */

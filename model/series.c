@@ -48,14 +48,18 @@ static const struct dcg_series_info table[DCG_SER_COUNT] = {
 			    "electricity demand including data centers, "
 			    "average", NULL, true},
 	[DCG_SER_PEAK_DEMAND] = {"grid", "peak_demand", DCG_DIMS_TR, "GW",
-				 "peak demand", NULL, true},
+				 "demand at the critical hours (those of the "
+				 "lowest reserve margin)", NULL, true},
 	[DCG_SER_FIRM_CAPACITY] = {"grid", "firm_capacity", DCG_DIMS_TR, "GW",
-				   "firm capacity (capacity credit times "
-				   "capacity)", NULL, true},
+				   "available thermal capacity ((1 - forced-"
+				   "outage rate) times capacity)", NULL, true},
 	[DCG_SER_RESERVE_MARGIN] = {"grid", "reserve_margin", DCG_DIMS_TR, "1",
-				    "reserve margin after trade", NULL, true},
+				    "reserve margin after trade at the critical "
+				    "hours: (firm + imports - net load) / demand",
+				    NULL, true},
 	[DCG_SER_NET_IMPORT] = {"grid", "net_import", DCG_DIMS_TR, "GW",
-				"net firm import over corridors", NULL, true},
+				"net import over corridors at the critical "
+				"hours", NULL, true},
 	[DCG_SER_UNSERVED] = {"grid", "unserved", DCG_DIMS_TR, "GW",
 			      "unserved energy, average power", NULL, true},
 	[DCG_SER_PRICE_INDEX] = {"grid", "price_index", DCG_DIMS_TR, "1",
@@ -78,8 +82,29 @@ static const struct dcg_series_info table[DCG_SER_COUNT] = {
 				 "curtailed variable generation, average power",
 				 NULL, true},
 	[DCG_SER_FLOW] = {"grid", "flow", DCG_DIMS_TL, "GW",
-			  "corridor flow, positive from `from` to `to`", NULL,
-			  true},
+			  "corridor flow, average power sent, positive from "
+			  "`from` to `to`", NULL, true},
+	[DCG_SER_NET_PEAK] = {"grid", "net_peak", DCG_DIMS_TR, "GW",
+			      "net load at the critical hours: demand less "
+			      "variable, must-run, hydro and storage output",
+			      NULL, true},
+	[DCG_SER_LOLE] = {"grid", "lole", DCG_DIMS_TR, "h/year",
+			  "loss-of-load expectation", NULL, true},
+	[DCG_SER_EUE] = {"grid", "eue", DCG_DIMS_TR, "GWh/year",
+			 "expected unserved energy", NULL, true},
+	[DCG_SER_STORAGE_CHARGE] = {"grid", "storage_charge", DCG_DIMS_TR, "GW",
+				    "storage charging, average power (its "
+				    "discharge is the storage technologies' "
+				    "generation)", NULL, true},
+	[DCG_SER_CURTAILMENT_TOTAL] = {"grid", "surplus", DCG_DIMS_TR, "GW",
+				       "generation curtailed or spilled, "
+				       "average power", NULL, true},
+	[DCG_SER_CAPACITY_CREDIT] = {"grid", "capacity_credit", DCG_DIMS_TRJ,
+				     "1",
+				     "measured capacity credit: output at the "
+				     "critical hours per unit of capacity "
+				     "(thermal: 1 - forced-outage rate)",
+				     NULL, true},
 	[DCG_SER_CUM_DC_ENERGY] = {"cumulative", "dc_energy", DCG_DIMS_TR, "TWh",
 				   "data-center electricity since the start",
 				   NULL, false},

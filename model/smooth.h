@@ -46,6 +46,29 @@ static inline double dcg__min0(double a, double b, double s)
 	return a - dcg__floor0(a - b, s);
 }
 
+/* A smooth minimum that never exceeds either argument: a where
+ * a <= b - 4s/27, b - 4s/27 where a >= b + 23s/27, C1 between (4s/27 is
+ * the most by which floor0(z) falls short of z). For limits that must
+ * hold, such as a store's energy. */
+static inline double dcg__min_below(double a, double b, double s)
+{
+	return a - dcg__floor0(a - b + 4.0 * s / 27.0, s);
+}
+
+/* hinge(x; s) = 0 below -s, x above s, (x + s)^2/(4s) between: a smooth
+ * positive part with hinge(x) - hinge(-x) = x exactly, so that a flow split
+ * into its two directions (or a residual into need and surplus) closes to
+ * round-off. Unlike pos() it is not exactly 0 at x = 0 (s/4 there): use it
+ * where balances matter more than exact zeros. */
+static inline double dcg__hinge(double x, double s)
+{
+	if (x <= -s)
+		return 0.0;
+	if (x >= s)
+		return x;
+	return (x + s) * (x + s) / (4.0 * s);
+}
+
 static inline double dcg__logistic(double x)
 {
 	return 1.0 / (1.0 + exp(-x));

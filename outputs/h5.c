@@ -91,6 +91,7 @@ struct writer {
 	 * attachments, written in bulk (outputs/h5_internal.h). */
 	hid_t d_time, d_regions, d_hardware, d_segments, d_techs, d_corridors;
 	hid_t d_year;
+	hid_t d_hyear, d_day, d_hour; /* /hourly's scales */
 	struct dcg__h5_dims dims;
 };
 
@@ -621,6 +622,91 @@ static int write_annual(struct writer *w)
 	return 0;
 }
 
+/* The hourly view at chosen years:
+ *
+ *   /hourly/year (year), /hourly/day (day), /hourly/hour (hour)   scales
+ *   /hourly/day_weight (day)         days of the year each day stands for
+ *   /hourly/<series> (year, region, day, hour); generation (year, region,
+ *   technology, day, hour); flow (year, corridor, day, hour)
+ */
+static int write_hourly(struct writer *w)
+{
+	const struct dcg_model *m = w->m;
+	const struct dcg_result *res = w->res;
+	if (!m->grid_enabled || res->hY == 0)
+		return 0;
+	size_t D = m->D;
+	double *days = malloc((D + DCG_HOURS) * sizeof *days);
+	if (!days)
+		return dcg_error_set(w->err, DCG_ENOMEM, "out of memory writing %s",
+				     w->path);
+	double *hours = days + D;
+	for (size_t d = 0; d < D; d++)
+		days[d] = (double)(d + 1);
+	for (size_t h = 0; h < DCG_HOURS; h++)
+		hours[h] = (double)h;
+	int rc;
+	if ((rc = create_group(w, "/hourly", NULL)) ||
+	    (rc = write_numeric_scale(w, "/hourly/year", "year", res->hY,
+				      res->hourly_year, "year",
+				      "year of the hourly view (calendar year)",
+				      &w->d_hyear)) ||
+	    (rc = write_numeric_scale(w, "/hourly/day", "day", D, days, "1",
+				      "representative day (1 = the first; "
+				      "with 12 days, January to December)",
+				      &w->d_day)) ||
+	    (rc = write_numeric_scale(w, "/hourly/hour", "hour", DCG_HOURS,
+				      hours, "h",
+				      "hour of the day (local clock, "
+				      "hours.time_zone_h)",
+				      &w->d_hour)))
+		goto finish;
+	{
+		hsize_t d1[1] = {D}, d2[1] = {res->hY};
+		hid_t sc1[1] = {w->d_day}, sc2[1] = {w->d_hyear};
+		if ((rc = write_doubles(w, "/hourly/day_weight", 1, d1, m->day_weight,
+					"d", "days of the year the representative "
+					"day stands for", NULL, sc1, NULL)) ||
+		    (rc = write_doubles(w, "/hourly/time", 1, d2, res->hourly_time,
+					"year", "output time the year's hourly "
+					"view was evaluated at (decimal year)",
+					NULL, sc2, NULL)))
+			goto finish;
+	}
+	for (int id = 0; id < DCG_HR_COUNT; id++) {
+		const struct dcg_hourly_info *hi = dcg_hourly_info((enum dcg_hourly_id)id);
+		char name[128];
+		snprintf(name, sizeof name, "/hourly/%s", hi->name);
+		hsize_t dims[5];
+		hid_t scales[5];
+		int rank = 0;
+		dims[rank] = res->hY;
+		scales[rank++] = w->d_hyear;
+		if (hi->over == 'l') {
+			dims[rank] = m->L;
+			scales[rank++] = w->d_corridors;
+		} else {
+			dims[rank] = m->R;
+			scales[rank++] = w->d_regions;
+		}
+		if (hi->over == 'j') {
+			dims[rank] = m->J;
+			scales[rank++] = w->d_techs;
+		}
+		dims[rank] = D;
+		scales[rank++] = w->d_day;
+		dims[rank] = DCG_HOURS;
+		scales[rank++] = w->d_hour;
+		if ((rc = write_doubles(w, name, rank, dims, res->hourly[id],
+					hi->units, hi->long_name, NULL, scales,
+					NULL)))
+			goto finish;
+	}
+finish:
+	free(days);
+	return rc;
+}
+
 /* The events again as plain netCDF variables along a dimension `event`,
  * because netCDF readers (ncdump, xarray) skip the compound /events:
  *
@@ -925,7 +1011,8 @@ static int attr_doubles(struct writer *w, hid_t obj, const char *objname,
 	return rc;
 }
 
-/* One attribute per parameter, named by its config path. A schedule is
+/* One attribute per parameter, named by its config path; an array of
+ * numbers is one 1-D attribute. A schedule is
  * three attributes, as in the config file: "<path>" its values, and
  * "<path>.year" and "<path>.interp". All are 1-D or scalar because netCDF
  * cannot read attributes of more dimensions (a 2 x n attribute makes
@@ -944,6 +1031,9 @@ static int param_one(struct param_ctx *c, const struct dcg_param_value *pv)
 	case DCG_PT_STRING:
 	case DCG_PT_ENUM:
 		return attr_string(w, c->g, o, pv->path, pv->string);
+	case DCG_PT_ARRAY:
+		return attr_doubles(w, c->g, o, pv->path, pv->values,
+				    pv->count);
 	case DCG_PT_SCHEDULE:
 		break;
 	default:
@@ -1147,7 +1237,7 @@ static int write_contents(struct writer *w, const char *config_text)
 	int rc;
 	if ((rc = write_root_attributes(w, config_text)) ||
 	    (rc = write_coordinates(w)) || (rc = write_series(w)) ||
-	    (rc = write_annual(w)))
+	    (rc = write_annual(w)) || (rc = write_hourly(w)))
 		return rc;
 	if ((w->m->grid_enabled || w->res->n_events > 0) &&
 	    (rc = write_events(w)))
@@ -1166,6 +1256,9 @@ static void close_id(hid_t *id, herr_t (*close_fn)(hid_t))
 
 static void close_scales(struct writer *w)
 {
+	close_id(&w->d_hour, H5Dclose);
+	close_id(&w->d_day, H5Dclose);
+	close_id(&w->d_hyear, H5Dclose);
 	close_id(&w->d_year, H5Dclose);
 	close_id(&w->d_corridors, H5Dclose);
 	close_id(&w->d_techs, H5Dclose);
@@ -1284,6 +1377,9 @@ int dcg_h5_write_run_sens(const char *path, const struct dcg_model *m,
 		.d_time = -1, .d_regions = -1, .d_hardware = -1,
 		.d_segments = -1, .d_techs = -1, .d_corridors = -1,
 		.d_year = -1,
+		.d_hyear = -1,
+		.d_day = -1,
+		.d_hour = -1,
 	};
 	if (!path || !*path || !m || !res)
 		return dcg_error_set(err, DCG_EUSAGE,

@@ -3,7 +3,11 @@
 Usage: validate.py RUN.h5 FIGURES.csv EXPECTED_VERDICTS [--check]
 
 kinds: stock (national sum at a time), annual (national calendar-year total),
-annual_ratio (facility over IT energy integrated over the year, for PUE).
+annual_ratio (facility over IT energy integrated over the year, for PUE),
+curtailed_share (a technology's curtailment over its available output, from
+the series averaged over the year's output times). A dataset written
+"group/name:tech" takes one technology of a (..., regions, technologies)
+dataset.
 comparisons: approx (|rel. error| <= tol), at_least (a published lower bound:
 model >= (1 - tol) * bound), approx_abs (|difference| <= tol).
 """
@@ -14,17 +18,39 @@ import h5py
 import numpy as np
 
 
+def tech_index(f, tech):
+    names = [x.decode() if isinstance(x, bytes) else x for x in f["technologies"][:]]
+    return names.index(tech)
+
+
+def values(f, name, row):
+    """Row `row` of dataset name, or of one technology with name:tech."""
+    if ":" in name:
+        name, tech = name.split(":")
+        return f[name][row][..., tech_index(f, tech)]
+    return f[name][row]
+
+
 def national_at(f, name, t):
     times = f["time"][:]
     i = int(np.argmin(abs(times - t)))
     if abs(times[i] - t) > 1e-9:
         sys.exit(f"validate: time {t} is not an output time of the run")
-    return float(np.sum(f[name][i]))
+    return float(np.sum(values(f, name, i)))
 
 
 def annual(f, name, year):
     years = list(f["annual/year"][:])
-    return float(np.sum(f[name][years.index(year)]))
+    return float(np.sum(values(f, name, years.index(year))))
+
+
+def curtailed_share(f, tech, year):
+    t = f["time"][:]
+    sel = np.where((t >= year - 1e-9) & (t < year + 1 - 1e-9))[0]
+    j = tech_index(f, tech)
+    c = sum(float(np.sum(f["grid/curtailment"][i][:, j])) for i in sel)
+    g = sum(float(np.sum(f["grid/generation"][i][:, j])) for i in sel)
+    return c / (c + g)
 
 
 def annual_pue(f, year):
@@ -43,7 +69,8 @@ def main():
     with h5py.File(run, "r") as f:
         name = f.attrs["scenario"]
         name = name.decode() if isinstance(name, bytes) else name
-        print(f"Backcast {name}: model vs published figures\n")
+        title = "Backcast" if "backcast" in name else "Scenario"
+        print(f"{title} {name}: model vs published figures\n")
         print(f"{'figure':<22} {'time':>7} {'model':>12} {'published':>12} "
               f"{'error':>8} {'tolerance':>10}  verdict  source")
         for r in rows:
@@ -52,6 +79,8 @@ def main():
                 model = national_at(f, r["dataset"], t)
             elif r["kind"] == "annual":
                 model = annual(f, r["dataset"], t)
+            elif r["kind"] == "curtailed_share":
+                model = curtailed_share(f, r["dataset"], t)
             else:
                 model = annual_pue(f, t)
             pub, tol = float(r["published"]), float(r["tolerance"])

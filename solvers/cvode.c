@@ -498,6 +498,12 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 						b[lay->q_generation + j] - a[lay->q_generation + j];
 			}
 	}
+	if (dcg_result_add_hourly(res, m, c.w)) {
+		rc = dcg_error_set(err, DCG_ENOMEM,
+				   "out of memory for the hourly view of %zu "
+				   "regions", m->R);
+		goto finish;
+	}
 	res->stats.wall_time_s = now_s() - wall0;
 	rc = 0;
 	goto finish;

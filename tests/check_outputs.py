@@ -6,6 +6,8 @@ usage: check_outputs.py netcdf FILE.h5
        check_outputs.py sensitivity FILE.h5
        check_outputs.py csv DIR FILE.h5
        check_outputs.py image FILE.png|.pdf|.svg [MIN_BYTES]
+       check_outputs.py hourly FILE.h5 [YEAR,YEAR...]
+       check_outputs.py days-image FILE-days.png FILE.h5 NREGIONS [MODE]
        check_outputs.py info OUT.txt FILE.h5
        check_outputs.py compare OUT.txt A.h5 B.h5
        check_outputs.py recipes DOC.md FILE.h5 [CSVDIR]
@@ -23,6 +25,14 @@ csv:    the CSV files of `dcgrid export` have the documented columns, one row
         per value, and every value, label and unit matches the HDF5 file.
 image:  a plot exists, is big enough and is not blank (PNG: share of
         non-white pixels; PDF/SVG: structure and drawing operations).
+hourly: the /hourly group: dimension scales year, day, hour; shapes and
+        dimension names of every dataset; per hour and region generation -
+        storage charging + net imports + unserved = load to 1e-9 of the
+        load; 0 <= LOLP <= 1; day weights sum to 365; xarray opens the
+        group with its coordinates (both engines) and the root labels.
+days-image: scripts/plot's typical-day figure: pixel size from the number
+        of panels, the panels it names (PNG Description) and each panel's
+        day recomputed from the file (highest LOLP, else net load).
 info:   `dcgrid info` names the scenario, provenance, solver statistics,
         every dataset with its units, and key figures that match h5py sums.
 compare: `dcgrid compare` prints both files' figures and their differences,
@@ -339,6 +349,14 @@ ORDER = ["time", "year", "regions", "hardware", "segments", "technologies",
          "corridors"]
 
 
+def is_float(x):
+    try:
+        float(x)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
 def check_csv(c, folder, path):
     with h5py.File(path, "r") as f:
         groups = {}
@@ -370,6 +388,9 @@ def check_csv(c, folder, path):
                     f"{len(rows) - 1} rows")
             # Index every value by (variable, labels) and compare all rows.
             labels = {}
+            # Numeric axes (time, year, and the hourly view's day and hour,
+            # which the CSV writes as integers) are compared as numbers.
+            numeric = set()
             for d in used:
                 scale = None
                 for _, ds, dims in members:
@@ -379,6 +400,8 @@ def check_csv(c, folder, path):
                 v = scale[()]
                 labels[d] = ([text(x) for x in v] if v.dtype.kind in "OSU"
                              else [repr(float(x)) for x in v])
+                if v.dtype.kind not in "OSU":
+                    numeric.add(d)
             by_name = {n: (ds[()], dims, text(ds.attrs.get("units", "")))
                        for n, ds, dims in members}
             pos = {d: {lab: i for i, lab in enumerate(labels[d])} for d in used}
@@ -395,7 +418,7 @@ def check_csv(c, folder, path):
                 idx = []
                 for d in dims:
                     cell = rec[COLUMN.get(d, d)]
-                    if d in ("time", "year"):
+                    if d in numeric and is_float(cell):
                         cell = repr(float(cell))
                     idx.append(pos[d].get(cell))
                 if None in idx or float(rec["value"]) != data[tuple(idx)] or \
@@ -453,6 +476,246 @@ def check_image(c, path, min_bytes):
         paths = sum(1 for e in root.iter() if e.tag.endswith("path"))
         c.check(root.tag.endswith("svg"), f"{path} is SVG")
         c.check(paths >= 200, f"{path} draws {paths} paths")
+
+
+# --- The hourly view (/hourly) ----------------------------------------------
+
+# model/dispatch.c spills the surplus that variable output cannot absorb
+# from must-run output alone (fm = (surplus - cv) / mr may exceed 1), so a
+# must-run technology's hourly generation goes negative where hydro and
+# thermal minimum exceed the load (chengdu-chongqing's "other" in the
+# default scenario, to -13 GW). A file whose generation is >= 0 everywhere
+# then fails the check, so the flag cannot outlive the fix.
+KNOWN_NEGATIVE_GENERATION = False
+
+HOURLY_R = ("load", "net_load", "storage_charge", "curtailment", "unserved",
+            "net_import", "lolp")
+
+
+def check_hourly(c, path, want_years=None):
+    """The /hourly group: dimension scales and shapes, the hourly energy
+    balance, LOLP in [0, 1], day weights summing to 365, and xarray's view
+    with its coordinates. want_years: the expected /hourly/year values
+    (default: the first and the last whole calendar year of the horizon)."""
+    import xarray as xr
+
+    with h5py.File(path, "r") as f:
+        if not c.check("hourly" in f, f"{path} has /hourly"):
+            return
+        h = f["hourly"]
+        R, J, L = len(f["regions"]), len(f["technologies"]), len(f["corridors"])
+        t = f["time"][()]
+        years = h["year"][()]
+        D = len(h["day"])
+        if want_years is None:
+            first = math.ceil(t[0] - 1e-9)
+            last = math.floor(t[-1] + 1e-9) - 1
+            want_years = sorted({first, last}) if last >= first else []
+        c.check(list(years) == list(want_years),
+                f"/hourly/year is {list(years)} (expected {list(want_years)})")
+        for name, n in (("year", len(years)), ("day", D), ("hour", 24)):
+            c.check(is_scale(h[name]) and h[name].shape == (n,) and
+                    text(h[name].attrs.get("NAME", b"")) == name,
+                    f"/hourly/{name} is a dimension scale of length {n}")
+        c.check(np.array_equal(h["hour"][()], np.arange(24.0)),
+                "/hourly/hour is 0..23")
+        c.check(np.array_equal(h["day"][()], np.arange(1.0, D + 1)),
+                f"/hourly/day is 1..{D}")
+        Y = len(years)
+        tt = h["time"][()]
+        c.check(tt.shape == (Y,) and np.all((tt >= years) & (tt < years + 1)),
+                f"/hourly/time lies in its year ({list(tt)})")
+        w = h["day_weight"][()]
+        c.check(dim_names(h["day_weight"]) == ["day"] and
+                abs(w.sum() - 365.0) < 1e-9 and np.all(w > 0),
+                f"day_weight (day) is positive and sums to 365 ({w.sum():.12g})")
+        shapes = {name: ((Y, R, D, 24), ["year", "regions", "day", "hour"])
+                  for name in HOURLY_R}
+        shapes["generation"] = ((Y, R, J, D, 24),
+                                ["year", "regions", "technologies", "day",
+                                 "hour"])
+        shapes["flow"] = ((Y, L, D, 24), ["year", "corridors", "day", "hour"])
+        units = {"lolp": "1"}
+        for name, (shape, dims) in shapes.items():
+            ds = h.get(name)
+            if not c.check(ds is not None, f"/hourly/{name} exists"):
+                continue
+            c.check(ds.shape == shape and dim_names(ds) == dims,
+                    f"/hourly/{name} is {ds.shape} over {dim_names(ds)}",
+                    f"expected {shape} over {dims}")
+            c.check(text(ds.attrs.get("units", "")) == units.get(name, "GW")
+                    and "long_name" in ds.attrs,
+                    f"/hourly/{name} has units {units.get(name, 'GW')} and "
+                    "a long_name")
+            c.check(bool(np.all(np.isfinite(ds[()]))),
+                    f"/hourly/{name} is finite")
+
+        # Per hour and region: generation (storage: discharge) - charging
+        # + net imports + unserved = load, to 1e-9 of the load.
+        load = h["load"][()]
+        gen = h["generation"][()]
+        bal = (gen.sum(axis=2) - h["storage_charge"][()] + h["net_import"][()]
+               + h["unserved"][()] - load)
+        rel = np.max(np.abs(bal) / np.abs(load)) if load.size else 0.0
+        c.check(np.all(load > 0) and rel <= 1e-9,
+                f"hourly balance: generation - charging + imports + unserved "
+                f"= load to {rel:.2g} of the load (<= 1e-9)")
+        c.check(bool(np.all(h["storage_charge"][()] >= 0)) and
+                bool(np.all(h["unserved"][()] >= 0)) and
+                bool(np.all(h["curtailment"][()] >= 0)),
+                "storage charging, unserved and curtailment are >= 0")
+        low = float(gen.min()) if gen.size else 0.0
+        neg = low >= -1e-12 * float(np.max(np.abs(gen)) if gen.size else 1.0)
+        if KNOWN_NEGATIVE_GENERATION and not neg:
+            # Strict expected failure: reported, not counted, and a failure
+            # as soon as the model is fixed (then drop the flag).
+            print(f"xfail - generation by technology is >= 0 (lowest "
+                  f"{low:.3g} GW): known model issue, must-run output spilled "
+                  "below zero (model/dispatch.c)")
+        else:
+            c.check(neg and not KNOWN_NEGATIVE_GENERATION,
+                    "generation by technology is >= 0"
+                    + (" (and KNOWN_NEGATIVE_GENERATION can go)" if neg and
+                       KNOWN_NEGATIVE_GENERATION else ""))
+        lolp = h["lolp"][()]
+        c.check(bool(np.all((lolp >= 0) & (lolp <= 1))),
+                f"0 <= lolp <= 1 (range {lolp.min():.3g} .. {lolp.max():.3g})")
+
+        # The series at the view's time are day-weighted sums of the hours:
+        # LOLE (h/year) of LOLP, the surplus (mean GW) of curtailment.
+        rows = [int(np.argmin(np.abs(t - x))) for x in tt]
+        if all(abs(t[i] - x) < 1e-9 for i, x in zip(rows, tt)) and \
+                "lole" in f["grid"]:
+            wl = w[None, None, :, None]
+            lole = (lolp * wl).sum(axis=(2, 3))
+            surplus = (h["curtailment"][()] * wl).sum(axis=(2, 3)) / 8760.0
+            g_lole = f["grid/lole"][rows]
+            g_sur = f["grid/surplus"][rows]
+            c.check(np.allclose(lole, g_lole, rtol=1e-9, atol=1e-12),
+                    "/grid/lole = day-weighted sum of hourly LOLP at the "
+                    f"view's times (largest {g_lole.max():.3g} h/year)")
+            c.check(np.allclose(surplus, g_sur, rtol=1e-9, atol=1e-12),
+                    "/grid/surplus = day-weighted mean of hourly curtailment")
+
+        # xarray: /hourly opens with its coordinates, both engines; the root
+        # labels attach with assign_coords and select the same numbers.
+        regions = list(f["regions"].asstr()[()])
+        techs = list(f["technologies"].asstr()[()])
+        for engine in ("netcdf4", "h5netcdf"):
+            try:
+                root = xr.open_dataset(path, engine=engine)
+                ds = xr.open_dataset(path, group="hourly", engine=engine)
+            except Exception as e:  # noqa: BLE001 (report any failure)
+                c.check(False, f"xarray ({engine}) opens /hourly",
+                        f"{type(e).__name__}: {e}")
+                continue
+            c.check(list(ds["year"].values) == list(years) and
+                    list(ds["day"].values) == list(h["day"][()]) and
+                    list(ds["hour"].values) == list(range(24)),
+                    f"xarray ({engine}) /hourly has the coordinates year, day "
+                    "and hour")
+            ds = ds.assign_coords(root.coords)
+            g = ds["generation"]
+            c.check(g.dims == ("year", "regions", "technologies", "day",
+                               "hour") and
+                    list(g.coords["regions"].values) == regions and
+                    list(g.coords["technologies"].values) == techs,
+                    f"xarray ({engine}) generation is labelled by regions and "
+                    "technologies")
+            y, r, j, d = years[-1], regions[-1], techs[0], D
+            sel = g.sel(year=y, regions=r, technologies=j, day=d).values
+            c.check(np.array_equal(sel, gen[-1, -1, 0, D - 1]),
+                    f"xarray ({engine}) .sel(year={y:g}, regions={r}, "
+                    f"technologies={j}, day={d}) gives h5py's 24 values")
+            daily = (ds["load"] * ds["day_weight"]).sum(("day", "hour")) / 1e3
+            want = (load * w[None, None, :, None]).sum(axis=(2, 3)) / 1e3
+            c.check(np.allclose(daily.values, want, rtol=1e-12),
+                    f"xarray ({engine}) weights days by day_weight (annual "
+                    "load in TWh)")
+            ds.close()
+            root.close()
+
+
+def png_text(path):
+    """The tEXt chunks of a PNG file as a dict."""
+    import struct
+    import zlib
+    out = {}
+    with open(path, "rb") as fh:
+        data = fh.read()
+    pos = 8
+    while pos + 8 <= len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"tEXt":
+            k, _, v = body.partition(b"\0")
+            out[k.decode("latin-1")] = v.decode("latin-1")
+        elif kind == b"zTXt":
+            k, _, v = body.partition(b"\0")
+            out[k.decode("latin-1")] = zlib.decompress(v[1:]).decode("latin-1")
+        elif kind == b"iTXt":
+            k, _, rest = body.partition(b"\0")
+            parts = rest[2:].split(b"\0", 2)
+            txt = parts[2] if len(parts) > 2 else b""
+            out[k.decode("latin-1")] = (zlib.decompress(txt) if rest[0] else
+                                        txt).decode("utf-8")
+        pos += 12 + n
+    return out
+
+
+def check_days_image(c, png, path, nregions, mode="critical"):
+    """The typical-day figure of scripts/plot: the image is as large as
+    its panels (one per region shown and year: first and last hourly
+    year), says what it shows, and each panel's day is the one of the
+    highest hourly LOLP (net load where LOLP stays under 1e-9), as
+    recomputed here from the file."""
+    check_image(c, png, 20000)
+    if not os.path.exists(png):
+        return
+    import matplotlib.image as mpimg
+    with h5py.File(path, "r") as f:
+        h = f["hourly"]
+        regions = list(f["regions"].asstr()[()])
+        R = len(regions)
+        years = [int(y) for y in h["year"][()]]
+        yi = sorted({0, len(years) - 1})
+        w = h["day_weight"][()]
+        energy = (h["load"][yi[-1]] * w[None, :, None]).sum(axis=(1, 2))
+        n = min(nregions, R)
+        top = sorted(np.argsort(-energy)[:n])
+        lolp, net = h["lolp"][()], h["net_load"][()]
+        want = []
+        for y in yi:
+            for r in top:
+                peak = lolp[y, r].max(axis=1)
+                if peak.max() >= 1e-9:
+                    want.append(f"{regions[r]}/{years[y]}="
+                                f"{int(np.argmax(peak)) + 1}:lolp")
+                else:
+                    want.append(f"{regions[r]}/{years[y]}="
+                                f"{int(np.argmax(net[y, r].max(axis=1))) + 1}"
+                                ":net_load")
+    img = mpimg.imread(png)
+    width = round((12.0 if mode == "all" else 6.5) * len(yi) * 80)
+    height = round((2.6 * n + 2.1) * 80)
+    c.check(img.shape[:2] == (height, width),
+            f"{png} is {img.shape[1]} x {img.shape[0]} pixels: {n} rows of "
+            f"{len(yi)} panels (expected {width} x {height})")
+    desc = png_text(png).get("Description", "")
+    fields = dict(part.split("=", 1) for part in desc.split("; ")
+                  if "=" in part)
+    c.check(fields.get("axes") == str(n * len(yi)) and
+            fields.get("regions") == f"{n}/{R}" and
+            fields.get("years") == ",".join(str(years[y]) for y in yi) and
+            fields.get("mode") == mode,
+            f"{png} draws {n * len(yi)} panels: {n} of {R} regions x years "
+            f"{','.join(str(years[y]) for y in yi)}", desc[:200])
+    if mode == "critical":
+        got = sorted(fields.get("days", "").split())
+        c.check(got == sorted(want),
+                f"{png}: each panel's day is the day of the highest LOLP or "
+                f"net load ({len(want)} panels)",
+                f"got {got[:4]}, want {sorted(want)[:4]}")
 
 
 # --- dcgrid info and compare ------------------------------------------------
@@ -622,6 +885,12 @@ def main(argv):
         check_csv(c, args[0], args[1])
     elif what == "image":
         check_image(c, args[0], int(args[1]) if len(args) > 1 else 20000)
+    elif what == "hourly":
+        check_hourly(c, args[0], [float(y) for y in args[1].split(",")]
+                     if len(args) > 1 else None)
+    elif what == "days-image":
+        check_days_image(c, args[0], args[1], int(args[2]),
+                         args[3] if len(args) > 3 else "critical")
     elif what == "info":
         check_info(c, args[0], args[1])
     elif what == "compare":

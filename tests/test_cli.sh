@@ -54,6 +54,17 @@ check "config --keys prints a reference" test -s out.txt
 expect 0 "check default.cfg" -- check default.cfg
 check "check reports ok with the dimensions" \
 	grep -qE '^default\.cfg: ok \([0-9]+ regions, [0-9]+ hardware classes' out.txt
+# Hourly profiles: printed as CSV, read back through hours.profiles, and a
+# value out of range named by file and line.
+expect 0 "config --profiles" -- config --profiles
+cp out.txt profiles.csv
+check "config --profiles prints a header and 9 regions x 7 series x 12 days" \
+	test "$(grep -c '^[a-z]' profiles.csv)" -eq 757
+expect 0 "check with the printed profiles" -- check default.cfg --set 'hours.profiles="profiles.csv"'
+sed 's/^ningxia,solar,6,0,0,0,0,0,/ningxia,solar,6,0,0,0,0,1.5,/' profiles.csv >bad-profiles.csv
+expect 2 "check refuses a profile above 1" -- check default.cfg --set 'hours.profiles="bad-profiles.csv"'
+check "the profile message names file, line and hour" \
+	has '^dcgrid: bad-profiles.csv:656: hour 4 = 1.5 of solar is outside \[0, 1\]' err.txt
 rc=0
 "$DCGRID" check - <default.cfg >out.txt 2>err.txt || rc=$?
 if [[ $rc -eq 0 ]] && has '^-: ok (' out.txt; then

@@ -200,6 +200,11 @@ static bool same_model(const struct dcg_model *a, const struct dcg_model *b)
 	SAME(grid.gate_enabled);
 	SAME(grid.price_growth_enabled);
 	SAME(grid.price_share_enabled);
+	SAME(grid.peak_smoothing);
+	SAME(grid.standard);
+	SAME(grid.gate_reads);
+	SAME(grid.lole_standard_h);
+	SAME(grid.lole_gate_width);
 	for (size_t s = 0; s < a->S; s++) {
 		SAME_STR(segments[s].name);
 		SAME(segments[s].initial_demand_pflops);
@@ -233,6 +238,12 @@ static bool same_model(const struct dcg_model *a, const struct dcg_model *b)
 		SAME(techs[j].capacity_credit);
 		SAME(techs[j].capacity_factor);
 		SAME(techs[j].emission_factor);
+		SAME(techs[j].forced_outage_rate);
+		SAME(techs[j].unit_size_gw);
+		SAME_SCHED(techs[j].variable_cost);
+		SAME(techs[j].duration_h);
+		SAME(techs[j].efficiency);
+		SAME(techs[j].min_output);
 	}
 	for (size_t r = 0; r < a->R; r++) {
 		SAME_STR(regions[r].name);
@@ -259,6 +270,9 @@ static bool same_model(const struct dcg_model *a, const struct dcg_model *b)
 		SAME(corridors[l].from);
 		SAME(corridors[l].to);
 		SAME_SCHED(corridors[l].rating_gw);
+		SAME(corridors[l].availability);
+		SAME(corridors[l].length_km);
+		SAME(corridors[l].loss_per_1000km);
 	}
 	return true;
 }
@@ -438,6 +452,30 @@ static void test_grid_defaults(void)
 
 	CU_ASSERT_EQUAL(m->classes[0].initial_kw_per_rack, 6.0);
 	CU_ASSERT_EQUAL(m->classes[1].cancel_fraction, 0.5);
+
+	/* The hourly grid's keys, all at their defaults in this fixture. */
+	CU_ASSERT_EQUAL(m->grid.peak_smoothing, 0.005);
+	CU_ASSERT_EQUAL(m->grid.standard, DCG_STD_RESERVE_MARGIN);
+	CU_ASSERT_EQUAL(m->grid.gate_reads, DCG_STD_RESERVE_MARGIN);
+	CU_ASSERT_EQUAL(m->grid.lole_standard_h, 3.0);
+	CU_ASSERT_EQUAL(m->grid.lole_gate_width, 0.5);
+	for (size_t j = 0; j < m->J; j++) {
+		CU_ASSERT_EQUAL(m->techs[j].forced_outage_rate, 0.05);
+		CU_ASSERT_EQUAL(m->techs[j].unit_size_gw, 0.5);
+		CU_ASSERT_TRUE(is_constant(&m->techs[j].variable_cost, 0.0));
+		CU_ASSERT_EQUAL(m->techs[j].duration_h, 4.0);
+		CU_ASSERT_EQUAL(m->techs[j].efficiency, 0.85);
+		CU_ASSERT_EQUAL(m->techs[j].min_output, 0.0);
+	}
+	CU_ASSERT_EQUAL(m->corridors[0].availability, 0.95);
+	CU_ASSERT_EQUAL(m->corridors[0].length_km, 0.0);
+	CU_ASSERT_EQUAL(m->corridors[0].loss_per_1000km, 0.03);
+	/* No hours section: one peak-hour day (model/model.c). */
+	CU_ASSERT_EQUAL(m->D, 1);
+	CU_ASSERT_EQUAL(m->day_weight[0], 365.0);
+	CU_ASSERT_EQUAL(n->load_shape[0], 1.25);
+	CU_ASSERT_EQUAL(s->dc_shape[0], 1.05);
+	CU_ASSERT_EQUAL(n->cf_shape[1 * DCG_HOURS], 0.1);
 	dcg_model_free(m);
 }
 
@@ -567,6 +605,18 @@ static void test_range_errors(void)
 	EXPECT(edit_msg(small_text, "life_yr = 6;", "life_yr = 1e999;"),
 	       "scenario.cfg:17: hardware.[0].life_yr = inf is not a finite "
 	       "number (expected 0.1 < life_yr <= 50 years)");
+	EXPECT(edit_msg(grid_text, "capacity_factor = 0.24;",
+			"capacity_factor = 0.24; forced_outage_rate = 0.95;"),
+	       "scenario.cfg:54: technologies.[1].forced_outage_rate = 0.95 is "
+	       "above the maximum 0.9 (expected 0 <= forced_outage_rate <= 0.9)");
+	EXPECT(edit_msg(grid_text, "capacity_factor = 0.24;",
+			"capacity_factor = 0.24; efficiency = 0.0;"),
+	       "scenario.cfg:54: technologies.[1].efficiency = 0.0 is at or "
+	       "below the lower limit 0 (expected 0 < efficiency <= 1)");
+	EXPECT(edit_msg(grid_text, "value = [5.0, 10.0]; };",
+			"value = [5.0, 10.0]; }; availability = 1.5;"),
+	       "scenario.cfg:60: corridors.[0].availability = 1.5 is above the "
+	       "maximum 1 (expected 0 <= availability <= 1)");
 	EXPECT(edit_msg(small_text, "start = 2024.0;", "start = 1800.0;"),
 	       "scenario.cfg:5: horizon.start = 1800.0 is below the minimum "
 	       "1900 (expected 1900 <= start <= 2200 years)");
@@ -602,7 +652,7 @@ static void test_type_errors(void)
 	EXPECT(edit_msg(small_text, "segments = (", "segments = 1; y = ("),
 	       "scenario.cfg:6: unknown key y (valid keys: scenario, "
 	       "description, horizon, solver, datacenter, segments, hardware, "
-	       "regions, grid, technologies, corridors, coupling)");
+	       "regions, grid, technologies, corridors, hours, coupling)");
 	EXPECT(edit_msg(small_text, "\"small\"", "\"my small\""),
 	       "scenario.cfg:4: scenario = \"my small\" contains the character "
 	       "' ' (expected 1 to 63 characters of A-Z a-z 0-9 . _ -)");
@@ -818,7 +868,7 @@ static void test_grid_errors(void)
 	EXPECT(edit_msg(grid_text, "kind = \"variable\"", "kind = \"wind\""),
 	       "scenario.cfg:53: technologies.[1].kind = \"wind\" is not a "
 	       "valid choice (expected one of \"must_run\", \"variable\", "
-	       "\"thermal\")");
+	       "\"thermal\", \"hydro\", \"storage\")");
 	EXPECT(edit_msg(grid_text, "name = \"hydro\"", "name = \"2hydro\""),
 	       "scenario.cfg:55: technologies.[2].name = \"2hydro\" is not a "
 	       "valid technology name (it is a key in the regions' grid maps: a "
@@ -1177,9 +1227,15 @@ static void test_visit(void)
 	struct visit_log g = {0};
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &g), 0);
 	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
-	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10,
-	 * technologies 3 x 7, corridor 4. */
-	CU_ASSERT_EQUAL(g.n, 61 + 38 + 10 + 21 + 4);
+	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10 + 6
+	 * (peak_smoothing, standard, gate_reads, lole_standard_h,
+	 * load_uncertainty, lole_gate_width), technologies 3 x (7 + 6:
+	 * forced_outage_rate, unit_size_gw, variable_cost, duration_h,
+	 * efficiency, min_output), corridor 4 + 3 (availability, length_km,
+	 * loss_per_1000km), regions.grid.profile 2 x 10 (three arrays of 12
+	 * months, one call each); no hours group (one peak-hour day), so none
+	 * of its keys. */
+	CU_ASSERT_EQUAL(g.n, 61 + 38 + 16 + 39 + 7 + 2 * 10);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);

@@ -493,6 +493,9 @@ static int check_param(void *ctx, const struct dcg_param_value *pv)
 		ok = ok && attr_string_is(c->g, name, interp[s ? s->interp : 0]);
 		break;
 	}
+	case DCG_PT_ARRAY:
+		ok = attr_doubles_are(c->g, pv->path, pv->values, pv->count);
+		break;
 	}
 	if (!ok) {
 		c->bad++;

@@ -14,8 +14,11 @@
 #     example study of each design in inputs/studies/, with few samples);
 #   - `dcgrid export --csv`: columns and every value against the HDF5 file;
 #   - `dcgrid info` and `dcgrid compare`: content and numbers;
+#   - the hourly view: /hourly's scales and shapes, the hourly energy
+#     balance, LOLP, day weights, xarray, hours.output_years;
 #   - scripts/plot: PNG, PDF and SVG rendered headless, size and not blank;
-#     a study file's fan and sensitivity charts;
+#     the typical-day figure (panels, size, each panel's day); a study
+#     file's fan and sensitivity charts;
 #   - the Python loading recipes of docs/output-format.md, run as written,
 #     and the Octave recipe when octave is installed.
 # Prints one line per check and `N passed, N failed`; exits 1 on a failure.
@@ -100,6 +103,16 @@ check "a non-HDF5 file is named" has 'not an HDF5 file' err.txt
 pycheck netcdf-base netcdf base.h5
 pycheck netcdf-stress netcdf stress.h5
 
+# --- the hourly view (/hourly) -----------------------------------------------
+# Dimension scales and shapes, the hourly energy balance read from the file,
+# LOLP in [0, 1], day weights, xarray with coordinates.
+pycheck hourly-base hourly base.h5
+pycheck hourly-stress hourly stress.h5
+expect 0 "run with hours.output_years = [2026, 2028, 2030]" -- run -q -o years.h5 \
+	--set 'hours.output_years=[2026, 2028, 2030]'
+pycheck hourly-years hourly years.h5 2026,2028,2030
+pycheck hourly-recipes section-recipes "$ROOT/docs/output-format.md" "Hourly view" base.h5
+
 # --- CSV export -------------------------------------------------------------
 expect 0 "export --csv" -- export stress.h5 --csv csv
 check "export lists what it wrote" has 'Wrote csv/datacenter.csv' out.txt
@@ -121,7 +134,7 @@ check "info says there is no grid" has '(no grid)' out.txt
 expect 0 "info" -- info stress.h5
 cp out.txt info.txt
 pycheck info info info.txt stress.h5
-check "info lists the event" has 'yangtze-river-delta *falls below its minimum' info.txt
+check "info lists the event" has 'chengdu-chongqing *falls below its minimum' info.txt
 expect 0 "compare" -- compare base.h5 stress.h5
 cp out.txt compare.txt
 pycheck compare compare compare.txt base.h5 stress.h5
@@ -139,6 +152,22 @@ rc=0
 "$ROOT/scripts/plot" stress.h5 >plot.txt 2>&1 || rc=$?
 check "scripts/plot writes stress.png (exit $rc)" test "$rc" -eq 0
 pycheck png image stress.png 100000
+check "scripts/plot names stress-days.png" has '^stress-days.png$' plot.txt
+# The typical-day figure: 9 regions x the first and last hourly year, each
+# panel's day recomputed from the file; with --regions 4 the 4 largest.
+pycheck days-png days-image stress-days.png stress.h5 10
+rc=0
+"$ROOT/scripts/plot" base.h5 --regions 4 -o top4.png >plot.txt 2>&1 || rc=$?
+check "scripts/plot --regions 4 (exit $rc)" test "$rc" -eq 0
+pycheck days-top4 days-image top4-days.png base.h5 4
+pycheck top4-png image top4.png 100000
+rc=0
+"$ROOT/scripts/plot" years.h5 --day all -o years.png >plot.txt 2>&1 || rc=$?
+check "scripts/plot --day all of three hourly years (exit $rc)" test "$rc" -eq 0
+pycheck days-all days-image years-days.png years.h5 10 all
+rc=0
+"$ROOT/scripts/plot" base.h5 --regions 0 >plot.txt 2>&1 || rc=$?
+check "scripts/plot refuses --regions 0 (exit $rc)" test "$rc" -eq 2
 rc=0
 "$ROOT/scripts/plot" base.h5 -o base.pdf >plot.txt 2>&1 || rc=$?
 check "scripts/plot -o base.pdf (exit $rc)" test "$rc" -eq 0
@@ -150,6 +179,7 @@ pycheck svg image base.svg 100000
 rc=0
 "$ROOT/scripts/plot" small.h5 -o small.png >plot.txt 2>&1 || rc=$?
 check "scripts/plot draws a run without a grid (exit $rc)" test "$rc" -eq 0
+check "no typical-day figure without an hourly view" test ! -e small-days.png
 pycheck small-png image small.png 50000
 rc=0
 "$ROOT/scripts/plot" base.h5 -o base.gif >plot.txt 2>&1 || rc=$?

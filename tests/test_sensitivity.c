@@ -1,7 +1,8 @@
 /* Suite "sensitivity": CVODES forward sensitivities against central finite
  * differences of whole solves, for parameters of every kind (a constant
  * schedule, a plain number, a scaled number, a technology map entry, a
- * point of a schedule, an initial value and a jump across a breakpoint);
+ * point of a schedule, an initial value, a jump across a breakpoint, and
+ * the hourly grid's forced-outage rate and corridor availability);
  * the dense, KLU and GMRES linear solvers against each other; a
  * multi-region synthetic scenario (GMRES, one-sided and central difference
  * quotients) against central differences; parameter paths that have no
@@ -64,6 +65,8 @@ static void test_against_finite_differences(void)
 		"hardware.[0].initial_racks",           /* initial state */
 		"hardware.[1].cancel_fraction",         /* jump at 2027 */
 		"grid.reserve_target",
+		"technologies.[0].forced_outage_rate",  /* hourly adequacy */
+		"corridors.[0].availability",           /* hourly corridor */
 	};
 	const size_t np = sizeof paths / sizeof paths[0];
 	struct dcg_model *m = load();

@@ -45,9 +45,11 @@ import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 from scipy.integrate import solve_ivp  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hourly import Hourly  # noqa: E402
+
 SMOOTH_REL = 1e-3
 INTERP = {"linear": 0, "step": 1, "log": 2}
-KIND = {"must_run": 0, "variable": 1, "thermal": 2}
 
 
 def pos(x, s):
@@ -145,7 +147,7 @@ class Schedules:
 
 
 class Model:
-    def __init__(self, d):
+    def __init__(self, d, profiles_csv=None):
         self.d = d
         self.t0, self.t1 = d["t0"], d["t1"]
         self.step = d["output_step_yr"]
@@ -196,18 +198,14 @@ class Model:
         if self.grid:
             self.lead = np.array([t["lead_time_yr"] for t in techs])
             self.tlife = np.array([t["life_yr"] for t in techs])
-            self.cf = np.array([t["capacity_factor"] for t in techs])
-            self.ef = np.array([t["emission_factor"] for t in techs])
-            self.kind = np.array([KIND[t["kind"]] for t in techs])
+            self.hr = Hourly(d, profiles_csv)
             self.bgrowth = Schedules([r["base_growth"] for r in regs])
-            self.peakf = np.array([r["peak_factor"] for r in regs])
             self.rmin = np.array([r["reserve_min"] for r in regs])
             self.cc = np.array([r["capacity_credit"] for r in regs]).reshape(R, J)
             self.planned = Schedules([s for r in regs for s in r["planned_gw_per_yr"]])
             self.mix = Schedules([s for r in regs for s in r["mix"]])
             self.rating = Schedules([c["rating_gw"] for c in cors])
-            self.ca = np.array([c["from"] for c in cors], dtype=int)
-            self.cb = np.array([c["to"] for c in cors], dtype=int)
+            self.ca, self.cb = self.hr.ca, self.hr.cb
             self.scheds += [self.bgrowth, self.planned, self.mix, self.rating]
         else:
             self.rmin = np.zeros(R)
@@ -276,26 +274,12 @@ class Model:
             B = Y[:, self.off_B]
             Q = Y[:, self.off_Q:self.off_Q + J]
             G = Y[:, self.off_G:self.off_G + J]
-            firm = (self.cc * G).sum(axis=1)
-            peak = self.peakf * B + g["dc_peak_factor"] * fac
-            ok = peak > 0.0
-            sp_ = np.where(ok, peak, 1.0)
-            mpre = np.where(ok, (firm - peak) / sp_, 0.0)
-            wg = g["gate_width"]
-            if self.L:
-                x = np.tanh((mpre[self.ca] - mpre[self.cb]) / g["flow_scale"])
-                da = logistic((mpre[self.ca] - self.rmin[self.ca]) / wg)
-                db = logistic((mpre[self.cb] - self.rmin[self.cb]) / wg)
-                flow = self.rating.eval(t) * (da * pos(x, SMOOTH_REL) - db * pos(-x, SMOOTH_REL))
-                imp = np.bincount(self.cb, flow, minlength=R) - np.bincount(self.ca, flow, minlength=R)
-            else:
-                flow = np.zeros(0)
-                imp = np.zeros(R)
-            rm = np.where(ok, (firm + imp - peak) / sp_, 0.0)
-            gate = logistic((rm - self.rmin) / wg) if g["gate_enabled"] else np.ones(R)
-            price = 1.0 + g["price_alpha"] * pos((g["reserve_target"] - rm) / g["price_beta"], SMOOTH_REL)
-            o.update(B=B, Q=Q, G=G, firm=firm, peak=peak, imp=imp, rm=rm,
-                     gate=gate, price=price, flow=flow)
+            # The grid by the hour (bench/peer/hourly.py): hours before
+            # trade, corridors, margins at the critical hours, gate, price.
+            hr = self.hr.adequacy(B, fac, G, self.rating.eval(t) if self.L else np.zeros(0))
+            gate, price = hr["gate"], hr["price"]
+            o.update(B=B, Q=Q, G=G, firm=hr["avail"], peak=hr["loadpeak"],
+                     imp=hr["imppeak"], rm=hr["rm"], gate=gate, price=price, hr=hr, t=t)
         else:
             gate = np.ones(R)
             price = np.ones(R)
@@ -353,17 +337,12 @@ class Model:
             mj = np.maximum(self.mix.eval(t), 0.0).reshape(R, J)
             mixsum = mj.sum(axis=1)
             hmix = mj @ self.lead
-            replg = (self.cc * G / self.tlife).sum(axis=1)
-            cover = (self.cc * (G + Q)).sum(axis=1)
             okm = mixsum > 0.0
             msafe = np.where(okm, mixsum, 1.0)
             h = g["invest_time_yr"] + np.where(okm, hmix / msafe, 0.0)
-            dpeak = self.peakf * dB + g["dc_peak_factor"] * dfac
-            peak_f = o["peak"] + h * dpeak
-            short = (1.0 + g["reserve_target"]) * peak_f - cover - o["imp"]
-            need = replg + pos(short, SMOOTH_REL * o["peak"]) / g["invest_time_yr"]
+            cc, need = self.hr.invest_need(o["hr"], G, Q, dB, dfac, h, self.tlife)
             mjn = np.where(okm[:, None], mj / msafe[:, None], 0.0)
-            invest = mjn * need[:, None] / np.maximum(self.cc, 1e-3)
+            invest = mjn * need[:, None] / np.maximum(cc, 1e-3)
             Yd[:, self.off_B] = dB
             Yd[:, self.off_Q:self.off_Q + J] = invest - Q / self.lead
             Yd[:, self.off_G:self.off_G + J] = (Q / self.lead + np.maximum(self.planned.eval(t), 0.0).reshape(R, J)
@@ -371,28 +350,10 @@ class Model:
         return o, ydot
 
     def dispatch(self, o):
-        """Energy dispatch per region (docs/model.md): generation,
-        curtailment, unserved energy and emissions."""
-        B, G, fac, imp = o["B"], o["G"], o["fac"], o["imp"]
-        load = B + fac
-        s = SMOOTH_REL * np.maximum(load, 1e-9)
-        need = load - self.g["transfer_factor"] * imp
-        avail = self.cf * G
-        must = avail[:, self.kind == 0].sum(axis=1)
-        var = avail[:, self.kind == 1].sum(axis=1)
-        therm = avail[:, self.kind == 2].sum(axis=1)
-        rest = floor0(need - must, s)
-        var_used = min0(rest, var, s)
-        resid = rest - var_used
-        therm_used = min0(resid, therm, s)
-        fv = np.where(var > 0.0, var_used / np.where(var > 0.0, var, 1.0), 0.0)
-        ft = np.where(therm > 0.0, therm_used / np.where(therm > 0.0, therm, 1.0), 0.0)
-        factor = np.where(self.kind == 1, fv[:, None], np.where(self.kind == 2, ft[:, None], 1.0))
-        gen = avail * factor
-        curt = np.where(self.kind == 1, avail * (1.0 - fv[:, None]), 0.0)
-        unserved = resid - therm_used
-        emis = (gen * 8.76 * self.ef).sum(axis=1)
-        return gen, curt, unserved, emis
+        """Energy by the hour in merit order (hourly.py, model/dispatch.c):
+        generation, curtailment, unserved energy, emissions."""
+        d = self.hr.dispatch(o["hr"], o["G"], o["t"])
+        return d["gen"], d["curt"], d["unserved"], d["emis"]
 
     def quad(self, o):
         R, J = self.R, self.J
@@ -584,23 +545,31 @@ def derive(m, t, y, q):
         "cumulative/dc_energy": Qr[:, 0].copy(),
     }
     if m.grid:
-        gen, curt, unserved, emis = m.dispatch(o)
+        hr, G = o["hr"], o["G"]
+        dp = m.hr.dispatch(hr, G, t)
+        cred, flow = m.hr.derived(hr, G)
         out.update({
             "grid/base_demand": o["B"].copy(),
             "grid/demand": o["B"] + o["fac"],
-            "grid/peak_demand": o["peak"],
-            "grid/firm_capacity": o["firm"],
-            "grid/reserve_margin": o["rm"],
-            "grid/net_import": o["imp"],
-            "grid/unserved": unserved,
+            "grid/peak_demand": hr["loadpeak"],
+            "grid/firm_capacity": hr["avail"],
+            "grid/reserve_margin": hr["rm"],
+            "grid/net_import": hr["imppeak"],
+            "grid/unserved": dp["unserved"],
             "grid/price_index": o["price"],
-            "grid/emissions": emis,
+            "grid/emissions": dp["emis"],
             "grid/connection_gate": o["gate"],
-            "grid/capacity": o["G"].copy(),
+            "grid/capacity": G.copy(),
             "grid/capacity_pipeline": o["Q"].copy(),
-            "grid/generation": gen.copy(),
-            "grid/curtailment": curt.copy(),
-            "grid/flow": o["flow"],
+            "grid/generation": dp["gen"],
+            "grid/curtailment": dp["curt"],
+            "grid/flow": flow,
+            "grid/net_peak": hr["netpeak"],
+            "grid/lole": hr["lole"],
+            "grid/eue": hr["eue"],
+            "grid/storage_charge": dp["charge"],
+            "grid/surplus": dp["surplus"],
+            "grid/capacity_credit": cred,
             "cumulative/unserved_energy": Qr[:, 2].copy(),
             "cumulative/emissions": Qr[:, 3].copy(),
         })
@@ -703,6 +672,8 @@ def main(argv=None):
     ap.add_argument("--dcgrid", default=os.environ.get("DCGRID", "build/app/dcgrid"))
     ap.add_argument("--set", action="append", default=[], dest="sets")
     ap.add_argument("--json", help="use this `dcgrid config --json` dump")
+    ap.add_argument("--profiles", help="hourly profiles as CSV (`dcgrid config --profiles`) "
+                    "instead of those of the JSON dump")
     a = ap.parse_args(argv)
     t_imp = time.perf_counter() - T_START
     t0 = time.perf_counter()
@@ -716,7 +687,7 @@ def main(argv=None):
         for s in a.sets:
             cmd += ["--set", s]
         d = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    m = Model(d)
+    m = Model(d, a.profiles)
     t1 = time.perf_counter()
     rows, years, stats = solve_pieces(m)
     t2 = time.perf_counter()

@@ -23,6 +23,7 @@
 #define DCGRID_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dcgrid/model.h"
 #include "dcgrid/status.h"
@@ -77,6 +78,13 @@ int dcg_config_load_default(const char *const *sets, size_t nsets,
 int dcg_config_dump(const struct dcg_model *m, char **ret_text,
 		    struct dcg_error *err);
 
+/* Writes the hourly profiles of m's representative days (grid only) as CSV
+ * in the format hours.profiles reads (docs/config.md, "Hourly profiles"),
+ * with numbers that read back to the same doubles. Implemented in
+ * inputs/profiles_csv.c. */
+int dcg_config_write_profiles(const struct dcg_model *m, FILE *f,
+			      struct dcg_error *err);
+
 /* One resolved parameter, as visited for HDF5 attributes and docs. */
 enum dcg_param_type {
 	DCG_PT_DOUBLE,
@@ -85,6 +93,7 @@ enum dcg_param_type {
 	DCG_PT_STRING,
 	DCG_PT_ENUM,
 	DCG_PT_SCHEDULE,
+	DCG_PT_ARRAY,         /* numbers: values[0..count) */
 };
 
 struct dcg_param_value {
@@ -94,13 +103,16 @@ struct dcg_param_value {
 	double number;        /* DOUBLE, INT, BOOL */
 	const char *string;   /* STRING, ENUM */
 	const struct dcg_schedule *schedule; /* SCHEDULE */
+	const double *values; /* ARRAY, count entries */
+	size_t count;
 	const char *units;
 	const char *doc;
 };
 
 /* Calls fn for every parameter of m in table order, with concrete paths
  * ("regions.[3].grid.capacity_gw.coal"); one call per technology for the
- * technology-keyed maps; keys that do not apply (grid keys without a grid,
+ * technology-keyed maps, one call for an array of numbers
+ * (DCG_PT_ARRAY); keys that do not apply (grid keys without a grid,
  * an unset supply limit) are skipped. Numbers are in config units (e.g.
  * base_demand_twh in TWh/yr); names and references are DCG_PT_STRING.
  * Stops and returns the first non-zero value fn returns. */

@@ -16,7 +16,7 @@
 
 #include "dcgrid/status.h"
 
-#define DCG_H5_MAX_RANK 4
+#define DCG_H5_MAX_RANK 5
 /* Hardware classes listed one by one in the key figures; more are summed. */
 #define DCG_H5_FIG_CLASSES 16
 

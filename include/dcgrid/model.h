@@ -25,11 +25,24 @@
 
 #define DCG_NAME_MAX 64
 
+/* Hours of a representative day. */
+#define DCG_HOURS 24
+
 /* Kinds of generation technology, which fixes how it is dispatched. */
 enum dcg_tech_kind {
-	DCG_TECH_MUST_RUN = 0, /* hydro, nuclear: generate at CF * G */
-	DCG_TECH_VARIABLE = 1, /* wind, solar: CF * G, curtailed beyond need */
-	DCG_TECH_THERMAL = 2,  /* coal, gas: fill the residual up to CF * G */
+	DCG_TECH_MUST_RUN = 0, /* nuclear: generates its hourly profile x G */
+	DCG_TECH_VARIABLE = 1, /* wind, solar: profile x G, curtailed beyond need */
+	DCG_TECH_THERMAL = 2,  /* coal, gas: merit order up to (1 - FOR) G */
+	DCG_TECH_HYDRO = 3,    /* reservoir hydro: a daily energy budget from its
+				  inflow profile, shaving the net-load peaks */
+	DCG_TECH_STORAGE = 4,  /* batteries, pumped hydro: power G, energy
+				  G x duration, shifting energy within a day */
+};
+
+/* What a region's adequacy is judged by (events, connection gate). */
+enum dcg_standard {
+	DCG_STD_RESERVE_MARGIN = 0, /* reserve margin on the net peak */
+	DCG_STD_LOLE = 1,           /* loss-of-load expectation, h/yr */
 };
 
 enum dcg_method {
@@ -90,9 +103,66 @@ struct dcg_tech {
 	enum dcg_tech_kind kind;
 	double lead_time_yr;            /* tau_j */
 	double life_yr;                 /* effective retirement constant Lj */
-	double capacity_credit;         /* default cc[j], regions may override */
-	double capacity_factor;         /* CF (thermal: availability ceiling) */
+	double capacity_credit;         /* planning credit of new capacity and
+					   of the pipeline; regions may override */
+	double capacity_factor;         /* annual mean of the hourly profile
+					   (variable, must-run, hydro inflow);
+					   thermal: unused by the dispatch */
 	double emission_factor;         /* t CO2 per MWh */
+	double forced_outage_rate;      /* FOR: share of capacity out at random
+					   (thermal, must-run) */
+	double unit_size_gw;            /* typical unit, for the outage spread */
+	struct dcg_schedule variable_cost; /* currency/MWh: merit order */
+	double duration_h;              /* storage: energy / power */
+	double efficiency;              /* storage: round trip */
+	double min_output;              /* hydro: share of the daily inflow that
+					   runs flat (minimum flow); thermal:
+					   share of the available capacity that
+					   always runs */
+};
+
+/* Profile settings (inputs/profiles.c turns them into the hourly profiles
+ * of the representative days; docs/model.md, "Hourly profiles"). */
+#define DCG_MONTHS 12
+#define DCG_DAYS_MAX 366
+/* Most years a run writes hour by hour. */
+#define DCG_HOURLY_YEARS_MAX 16
+
+/* Families of typical daily load curves of demand other than data centers. */
+enum dcg_load_shape {
+	DCG_LOAD_DUAL_PEAK = 0,   /* summer and winter peaks (national) */
+	DCG_LOAD_SUMMER_PEAK = 1, /* air-conditioning peak (east, south) */
+	DCG_LOAD_WINTER_PEAK = 2, /* heating and lighting peak (north) */
+};
+
+/* A region's profile settings (grid only). Monthly arrays run January to
+ * December. */
+struct dcg_region_profile {
+	double latitude_deg;            /* north positive */
+	double longitude_deg;           /* east positive; sets solar noon */
+	enum dcg_load_shape load_shape;
+	double clearness[DCG_MONTHS];   /* monthly clearness index KT */
+	double solar_full_load_h;       /* < 0: the solar technology's CF */
+	double wind_monthly[DCG_MONTHS]; /* relative monthly wind output */
+	double wind_diurnal_amplitude;  /* relative amplitude of the daily
+					   cycle of wind output */
+	double wind_peak_hour;          /* clock hour of the daily maximum */
+	double wind_full_load_h;        /* < 0: the wind technology's CF */
+	double hydro_monthly[DCG_MONTHS]; /* relative monthly hydro inflow */
+};
+
+/* The representative days as configured (top-level group hours). */
+struct dcg_hours {
+	bool enabled;                       /* the config has an hours group;
+					       false: one peak-hour day */
+	size_t days;                        /* D */
+	double day_weights[DCG_DAYS_MAX];   /* first D used; 0: not given */
+	double time_zone_h;                 /* clock of the profiles, hours
+					       ahead of UTC */
+	double output_years[DCG_HOURLY_YEARS_MAX]; /* written to /hourly */
+	size_t n_output_years;              /* 0: first and last whole year */
+	char profiles[256];                 /* CSV of profiles relative to the
+					       scenario's folder; "" none */
 };
 
 struct dcg_region {
@@ -111,12 +181,25 @@ struct dcg_region {
 	double *capacity_credit;        /* cc[r,j] */
 	struct dcg_schedule *planned_gw_per_yr; /* planned[r,j](t) */
 	struct dcg_schedule *mix;       /* mix[r,j](t), investment shares */
+	/* Hourly profiles over the model's D representative days, index
+	 * d * DCG_HOURS + h (grid only; sized by dcg_model_set_days):
+	 * load_shape and dc_shape have day-weighted mean 1; cf_shape holds J
+	 * blocks of D * DCG_HOURS: per technology the hourly output over
+	 * capacity (variable: available output; must-run: output; hydro:
+	 * inflow), with day-weighted mean equal to its capacity_factor;
+	 * thermal and storage blocks are unused. Owned. */
+	double *load_shape, *dc_shape, *cf_shape;
+	struct dcg_region_profile profile; /* how the profiles are made */
 };
 
 struct dcg_corridor {
 	char name[DCG_NAME_MAX];
 	size_t from, to;                /* region indices a(l), b(l) */
 	struct dcg_schedule rating_gw;  /* T[l](t) */
+	double availability;            /* share of the rating usable */
+	double length_km;               /* for the losses */
+	double loss_per_1000km;         /* share of the sent power lost per
+					   1,000 km */
 };
 
 /* National grid and coupling parameters. */
@@ -134,6 +217,14 @@ struct dcg_grid_params {
 	double share_time_yr;           /* tau_sigma */
 	double perception_time_yr;      /* delay of the national aggregates */
 	double pue_time_yr;             /* tau_pue */
+	double peak_smoothing;          /* temperature of the smooth net peak,
+					   relative to the mean load */
+	enum dcg_standard standard;     /* what events are judged by */
+	enum dcg_standard gate_reads;   /* what the connection gate reads */
+	double lole_standard_h;         /* LOLE standard, h/yr */
+	double load_uncertainty;        /* sd of the hourly load / load */
+	double lole_gate_width;         /* gate width in natural-log units of
+					   LOLE */
 	/* Feedback switches, so coupled and uncoupled runs can be compared. */
 	bool gate_enabled;
 	bool price_growth_enabled;
@@ -176,6 +267,11 @@ struct dcg_model {
 	struct dcg_segment *segments;   /* owned, S */
 	struct dcg_tech *techs;         /* owned, J (0 without grid) */
 	struct dcg_corridor *corridors; /* owned, L */
+	/* Representative days (grid only): D days of DCG_HOURS hours; the
+	 * weights are the days of a year each stands for (sum 365). */
+	size_t D;
+	double *day_weight;             /* owned, D */
+	struct dcg_hours hours;         /* how the days are configured */
 
 	bool grid_enabled;              /* false: no grid states, gate = 1 */
 	struct dcg_grid_params grid;
@@ -189,6 +285,18 @@ struct dcg_model *dcg_model_new(void);
 int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		     size_t J, size_t L, struct dcg_error *err);
 void dcg_model_free(struct dcg_model *m); /* accepts NULL, half-built */
+/* Sizes the representative days (D >= 1) after dcg_model_resize: weights
+ * 365/D each, flat shapes (1) and every technology's cf_shape at its
+ * capacity_factor (set the technologies first). Returns 0, DCG_ENOMEM or
+ * DCG_ECONFIG (no grid, D == 0). */
+int dcg_model_set_days(struct dcg_model *m, size_t D, struct dcg_error *err);
+/* One representative day that keeps the first model's peak arithmetic
+ * (what dcg_model_finalize uses when no days are set): in hour 0 the base
+ * load at its region's peak_factor, data centers at dc_peak_factor and
+ * every technology's profile at its region's capacity_credit; the other 23
+ * hours share the rest so that the day's means are 1, 1 and each
+ * technology's capacity_factor. */
+int dcg_model_peak_day(struct dcg_model *m, struct dcg_error *err);
 /* Deep copy (caller frees). */
 struct dcg_model *dcg_model_clone(const struct dcg_model *m);
 
@@ -265,7 +373,8 @@ int dcg_model_rhs(const struct dcg_model *m, struct dcg_work *w, double t,
 int dcg_model_quad(const struct dcg_model *m, struct dcg_work *w, double t,
 		   const double *y, double *qdot);
 
-/* Event functions: per region RM[r] - RMmin[r] (grid only; R entries),
+/* Event functions: per region RM[r] - RMmin[r], or ln(LOLE standard /
+ * LOLE[r]) with the LOLE standard (grid only; R entries),
  * all regions at once, O(R*(K+J)+L). */
 size_t dcg_model_nroots(const struct dcg_model *m);
 int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
@@ -273,9 +382,10 @@ int dcg_model_roots(const struct dcg_model *m, struct dcg_work *w, double t,
 
 /* The event function of region r alone, from the states listed by
  * dcg_model_root_states (region r's and its corridor neighbours'), in
- * O(degree*(K+J)): bit for bit dcg_model_roots' g[r]. For locating one
- * region's crossing without evaluating the others. */
-double dcg_model_root_region(const struct dcg_model *m, const struct dcg_work *w,
+ * O(degree*D*24*J): bit for bit dcg_model_roots' g[r]. For locating one
+ * region's crossing without evaluating the others. Uses w's hourly arrays
+ * as scratch. */
+double dcg_model_root_region(const struct dcg_model *m, struct dcg_work *w,
 			     double t, const double *y, size_t r);
 
 /* Writes to ix (when not NULL) the indices of the states that
@@ -328,6 +438,12 @@ enum dcg_series_id {
 	DCG_SER_GENERATION,
 	DCG_SER_CURTAILMENT,
 	DCG_SER_FLOW,
+	DCG_SER_NET_PEAK,
+	DCG_SER_LOLE,
+	DCG_SER_EUE,
+	DCG_SER_STORAGE_CHARGE,
+	DCG_SER_CURTAILMENT_TOTAL,
+	DCG_SER_CAPACITY_CREDIT,
 	/* integrals carried by the solver, cumulative from t0 */
 	DCG_SER_CUM_DC_ENERGY,
 	DCG_SER_CUM_UNSERVED,
@@ -355,5 +471,39 @@ size_t dcg_series_width(const struct dcg_model *m, enum dcg_series_id id);
  * q are the quadratures at t (nq entries). */
 int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 		     const double *y, const double *q, double *const *out);
+
+/* The hourly view of a year (written to /hourly): per region r, day d and
+ * hour h (index (r * D + d) * 24 + h), generation per region, technology,
+ * day and hour, flows per corridor, day and hour. */
+enum dcg_hourly_id {
+	DCG_HR_LOAD,        /* (region, day, hour) GW */
+	DCG_HR_NET_LOAD,    /* load less variable, must-run, hydro, storage */
+	DCG_HR_GENERATION,  /* (region, technology, day, hour) GW */
+	DCG_HR_CHARGE,      /* storage charging */
+	DCG_HR_CURTAILMENT, /* surplus curtailed or spilled */
+	DCG_HR_UNSERVED,    /* unserved energy in the dispatch */
+	DCG_HR_IMPORT,      /* net import over corridors, after losses */
+	DCG_HR_LOLP,        /* loss-of-load probability */
+	DCG_HR_FLOW,        /* (corridor, day, hour) GW sent */
+	DCG_HR_COUNT
+};
+
+struct dcg_hourly_info {
+	const char *name;      /* dataset name under /hourly */
+	char over;             /* 'r' region, 'j' region x technology,
+				  'l' corridor */
+	const char *units;
+	const char *long_name;
+};
+
+const struct dcg_hourly_info *dcg_hourly_info(enum dcg_hourly_id id);
+
+/* Values per year of an hourly series (e.g. R * D * 24); 0 without grid. */
+size_t dcg_hourly_width(const struct dcg_model *m, enum dcg_hourly_id id);
+
+/* Evaluates the hourly view at (t, y): out[id] (may be NULL to skip)
+ * receives dcg_hourly_width values. */
+int dcg_model_hourly(const struct dcg_model *m, struct dcg_work *w, double t,
+		     const double *y, double *const *out);
 
 #endif

@@ -53,6 +53,14 @@ struct dcg_result {
 	double *annual_emissions;   /* Y x R, Mt CO2 (grid) */
 	double *annual_generation;  /* Y x R x J, TWh (grid) */
 
+	/* The hourly view at chosen years (grid only; model hours.output_years,
+	 * or the first and last whole years): hY years, each read at the
+	 * output row nearest to its middle (hourly_time), hourly[id] holds hY x
+	 * dcg_hourly_width values. */
+	size_t hY;
+	double *hourly_year, *hourly_time;
+	double *hourly[DCG_HR_COUNT];
+
 	size_t n_events;
 	struct dcg_event *events;
 
@@ -66,5 +74,10 @@ struct dcg_result {
 struct dcg_result *dcg_result_new(const struct dcg_model *m, size_t T,
 				  size_t Y);
 void dcg_result_free(struct dcg_result *r); /* accepts NULL */
+
+/* Fills the hourly view of a finished result (res->time, res->y) with the
+ * work area w of model m. Returns 0, DCG_ENOMEM or the model's error. */
+int dcg_result_add_hourly(struct dcg_result *res, const struct dcg_model *m,
+			  struct dcg_work *w);
 
 #endif
