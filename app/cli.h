@@ -149,6 +149,10 @@ int dcg__cmd_calibrate(int argc, char **argv);
 void dcg__help_study(FILE *f);
 int dcg__cmd_study(int argc, char **argv);
 
+/* dcgrid serve (app/cmd_serve.c; the explorer over HTTP). */
+void dcg__help_serve(FILE *f);
+int dcg__cmd_serve(int argc, char **argv);
+
 /* dcgrid run --json and --sensitivity (app/json.c). */
 struct dcg_sensitivity;
 void dcg__json_run(FILE *f, const struct dcg_model *m,

@@ -97,6 +97,7 @@ static void put_model(FILE *f, const struct dcg_model *m)
 	static const char *const stds[] = { "reserve_margin", "lole" };
 	static const char *const linsols[] = { "auto", "dense", "klu", "gmres" };
 	static const char *const preconds[] = { "auto", "none", "block" };
+	static const char *const methods[] = { "bdf", "adams", "auto" };
 	const struct dcg_grid_params *g = &m->grid;
 	bool first = true;
 
@@ -108,8 +109,8 @@ static void put_model(FILE *f, const struct dcg_model *m)
 	put_knum(f, "output_step_yr", m->output_step_yr, &first);
 	put_knum(f, "rtol", m->rtol, &first);
 	put_knum(f, "atol", m->atol, &first);
-	put_kstr(f, "method", m->method == DCG_METHOD_ADAMS ? "adams" : "bdf",
-		 &first);
+	put_kstr(f, "method",
+		 (unsigned)m->method < 3 ? methods[m->method] : "auto", &first);
 	put_kstr(f, "linear_solver",
 		 (unsigned)m->linsol < 4 ? linsols[m->linsol] : "auto", &first);
 	put_kstr(f, "preconditioner",

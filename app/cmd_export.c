@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "dcgrid/h5read.h"
 #include "signals.h"
+#include "fmt_double.h"
 
 #define MAX_COLS 16
 #define MAX_GROUPS 16
@@ -74,32 +75,6 @@ static int column_rank(const char *dim)
 		if (strcmp(order[i], dim) == 0)
 			return (int)i;
 	return 100;
-}
-
-/* The shortest decimal text that strtod reads back as v. */
-static void format_double(char *buf, size_t size, double v)
-{
-	if (isnan(v)) {
-		snprintf(buf, size, "NaN");
-		return;
-	}
-	int p = 1;
-	for (; p < 17; p++) {
-		snprintf(buf, size, "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	snprintf(buf, size, "%.*g", p, v);
-	/* Spreadsheets read 634250 more kindly than 6.3425e+05: write the
-	 * same digits without an exponent in the usual range. */
-	if (strchr(buf, 'e') && v != 0.0 && fabs(v) >= 1e-5 && fabs(v) < 1e16) {
-		int e = (int)floor(log10(fabs(v)));
-		int decimals = p - 1 - e;
-		char alt[64];
-		snprintf(alt, sizeof alt, "%.*f", decimals > 0 ? decimals : 0, v);
-		if (strtod(alt, NULL) == v && strlen(alt) < size)
-			memcpy(buf, alt, strlen(alt) + 1);
-	}
 }
 
 /* True for text that a spreadsheet would run as a formula: it starts with
@@ -182,7 +157,7 @@ static int axis_labels(struct dcg_h5_file *h, struct cache *c,
 		a->n = v.npoints;
 		for (size_t i = 0; a->text && i < v.npoints; i++) {
 			char buf[40];
-			format_double(buf, sizeof buf, d[i]);
+			dcg__format_double(buf, sizeof buf, d[i]);
 			if (!(a->text[i] = strdup(buf)))
 				rc = DCG_ENOMEM;
 		}
@@ -332,7 +307,7 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 				fputc(',', f);
 			}
 			char num[40];
-			format_double(num, sizeof num, data[p]);
+			dcg__format_double(num, sizeof num, data[p]);
 			put_cell(f, name);
 			fprintf(f, ",%s,", num);
 			put_cell(f, v->units);
@@ -371,7 +346,7 @@ static int write_events(struct dcg_h5_file *h, struct out_file *out,
 	fputs("time,region,kind\n", f);
 	for (size_t i = 0; i < n; i++) {
 		char num[40];
-		format_double(num, sizeof num, ev[i].time);
+		dcg__format_double(num, sizeof num, ev[i].time);
 		fprintf(f, "%s,", num);
 		put_cell(f, ev[i].region_name);
 		fprintf(f, ",%s\n", ev[i].kind == 0 ? "below" : "recover");

@@ -113,6 +113,8 @@ void dcg__help_main(FILE *f)
 	      "                   that every dataset is reproduced bit for bit\n"
 	      "  study STUDY.cfg  run a sensitivity study (sweeps, Monte Carlo, Sobol,\n"
 	      "                   Morris) and write the ensemble to HDF5\n"
+	      "  serve [CONFIG]   explore a scenario in the browser: sliders for the\n"
+	      "                   key assumptions, charts against a baseline\n"
 	      "  help [COMMAND]   show help for a command\n"
 	      "\n"
 	      "Options:\n"
@@ -212,6 +214,7 @@ static const struct command commands[] = {
 	{ "rerun", dcg__cmd_rerun, dcg__help_rerun },
 	{ "synth", dcg__cmd_synth, dcg__help_synth },
 	{ "calibrate", dcg__cmd_calibrate, dcg__help_calibrate },
+	{ "serve", dcg__cmd_serve, dcg__help_serve },
 };
 
 static const struct command *find_command(const char *name)

@@ -112,11 +112,16 @@ int main(int argc, char **argv)
 	       "\"rhs_evals\": %ld, \"lin_setups\": %ld, \"nonlin_iters\": %ld, "
 	       "\"err_test_fails\": %ld, \"restarts\": %ld, \"root_evals\": %ld, "
 	       "\"linear_solver\": \"%s\", \"peak_rss_kb\": %ld, "
-	       "\"solve_cpu_s\": %.6f",
+	       "\"solve_cpu_s\": %.6f, \"method\": \"%s\", "
+	       "\"method_setting\": \"%s\", \"nonlin_conv_fails\": %ld",
 	       m->R, m->L, m->layout.n, m->layout.nq, t1 - t0, t2 - t1, t3 - t2,
 	       t4 - t3, st->steps, st->rhs_evals, st->lin_setups,
 	       st->nonlin_iters, st->err_test_fails, st->restarts,
-	       st->root_evals, st->linear_solver, peak_rss_kb(), c2 - c1);
+	       st->root_evals, st->linear_solver, peak_rss_kb(), c2 - c1,
+	       st->method, st->method_setting, st->nonlin_conv_fails);
+	/* JSON has no NaN: the switch time only when "auto" switched. */
+	if (st->method_switch_time == st->method_switch_time)
+		printf(", \"method_switch_time\": %.6f", st->method_switch_time);
 	if (wrc < 0) {
 		printf(", \"write_error\": ");
 		put_json_string(err.msg);

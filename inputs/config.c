@@ -1100,6 +1100,12 @@ static int check_keys(struct load *ld, const struct dcg__section *sec,
 {
 	for (int i = 0; grp && i < config_setting_length(grp); i++) {
 		const config_setting_t *e = config_setting_get_elem(grp, (unsigned)i);
+		/* The top-level explorer group lists the key assumptions that
+		 * `dcgrid serve` offers as sliders; the model does not read it
+		 * (app/serve_explorer.c does). */
+		if (sec == &dcg__root &&
+		    strcmp(config_setting_name(e), DCG_CONFIG_EXPLORER_KEY) == 0)
+			continue;
 		if (!dcg__find_param(sec, config_setting_name(e)))
 			return unknown_key(ld, sec, e, path);
 	}
@@ -2289,7 +2295,8 @@ static int load_variant(config_t *cfg, const char *path, const char *dir,
 	for (int i = 0; i < config_setting_length(root); i++) {
 		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *name = config_setting_name(s);
-		if (strcmp(name, "base") != 0 && strcmp(name, "overrides") != 0)
+		if (strcmp(name, "base") != 0 && strcmp(name, "overrides") != 0 &&
+		    strcmp(name, DCG_CONFIG_EXPLORER_KEY) != 0)
 			return dcg_error_set(err, DCG_ECONFIG,
 					     "%s:%d: unknown key %s (a file with "
 					     "base holds only base and overrides; "

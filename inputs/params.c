@@ -25,7 +25,7 @@ _Static_assert(sizeof(enum dcg_standard) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum dcg_load_shape) == sizeof(int), "enum size");
 
 const char *const dcg__interp_names[] = {"linear", "step", "log", NULL};
-static const char *const method_names[] = {"bdf", "adams", NULL};
+static const char *const method_names[] = {"bdf", "adams", "auto", NULL};
 static const char *const precond_names[] = {"auto", "none", "block", NULL};
 static const char *const linsol_names[] = {"auto", "dense", "klu", "gmres",
 					   NULL};
@@ -71,10 +71,11 @@ static const struct dcg__param solver_params[] = {
 	 .doc = "absolute tolerance as a fraction of each state's typical "
 		"size"},
 	{.key = "method", .type = DCG__P_ENUM, .offset = MODEL(method),
-	 .dflt = DCG__D_TEXT, .def_text = "bdf", .names = method_names,
+	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = method_names,
 	 .unit = "",
-	 .doc = "integration method: bdf for stiff problems, adams for "
-		"non-stiff ones"},
+	 .doc = "integration method: auto (Adams with a fixed-point "
+		"corrector, switching to bdf once the system proves stiff), "
+		"bdf or adams (both with Newton's method throughout)"},
 	{.key = "linear_solver", .type = DCG__P_ENUM, .offset = MODEL(linsol),
 	 .dflt = DCG__D_TEXT, .def_text = "auto", .names = linsol_names,
 	 .unit = "",
@@ -857,11 +858,13 @@ struct visit {
 	const struct dcg_model *m;
 	int (*fn)(void *ctx, const struct dcg_param_value *pv);
 	void *ctx;
+	bool ranges; /* format pv->range (dcg_config_visit_ranges) */
 	char path[512];
 };
 
 static int visit_section(struct visit *v, const struct dcg__section *sec,
 			 size_t index, size_t plen);
+static void ref_range(char *buf, size_t size, const struct dcg__param *p);
 
 static int visit_emit_array(struct visit *v, const struct dcg__param *p,
 			    const double *values, size_t count)
@@ -881,6 +884,14 @@ static int visit_emit(struct visit *v, const struct dcg__param *p,
 		      enum dcg_param_type type, double number,
 		      const char *string, const struct dcg_schedule *sched)
 {
+	bool numeric = type == DCG_PT_DOUBLE || type == DCG_PT_INT ||
+		       type == DCG_PT_SCHEDULE;
+	/* Formatting the range costs more than the rest of a visit; only the
+	 * explorer asks for it, the HDF5 writers visit every key of 10,000
+	 * regions without it. */
+	char range[256];
+	if (v->ranges)
+		ref_range(range, sizeof range, p);
 	struct dcg_param_value pv = {
 		.path = v->path,
 		.type = type,
@@ -889,6 +900,14 @@ static int visit_emit(struct visit *v, const struct dcg__param *p,
 		.schedule = sched,
 		.units = p->unit,
 		.doc = p->doc,
+		.min = numeric ? p->min : NAN,
+		.max = numeric ? p->max : NAN,
+		.range = v->ranges ? range : NULL,
+		.min_open = (p->flags & DCG__F_MIN_OPEN) != 0,
+		.max_open = (p->flags & DCG__F_MAX_OPEN) != 0,
+		.default_number = p->dflt == DCG__D_NUMBER ? p->def : NAN,
+		.sentinel = (p->flags & DCG__F_SENTINEL) ? p->sentinel : NULL,
+		.choices = p->type == DCG__P_ENUM ? p->names : NULL,
 	};
 	return v->fn(v->ctx, &pv);
 }
@@ -998,6 +1017,15 @@ int dcg_config_visit(const struct dcg_model *m,
 		     void *ctx)
 {
 	struct visit v = {.m = m, .fn = fn, .ctx = ctx};
+	v.path[0] = '\0';
+	return visit_section(&v, &dcg__root, 0, 0);
+}
+
+int dcg_config_visit_ranges(const struct dcg_model *m,
+			    int (*fn)(void *ctx, const struct dcg_param_value *pv),
+			    void *ctx)
+{
+	struct visit v = {.m = m, .fn = fn, .ctx = ctx, .ranges = true};
 	v.path[0] = '\0';
 	return visit_section(&v, &dcg__root, 0, 0);
 }

@@ -33,7 +33,7 @@ static const char national_head[] =
 	"# Synthetic scenario written by `dcgrid synth` (inputs/synth.c): the\n"
 	"# national parts of the China default, regions drawn around its values.\n"
 	"horizon = { start = 2024.0; end = 2031.0; output_step_yr = 0.25; };\n"
-	"solver = { rtol = 1e-6; atol = 1e-6; method = \"bdf\"; "
+	"solver = { rtol = 1e-6; atol = 1e-6; method = \"auto\"; "
 	"linear_solver = \"auto\"; max_steps = 100000; };\n"
 	"datacenter = { pue_time_yr = 2.0; share_time_yr = 3.0; "
 	"perception_time_yr = 0.2; };\n"

@@ -214,14 +214,6 @@ static int attr_int32(struct writer *w, hid_t obj, const char *objname,
 			   H5T_NATIVE_INT32, &x);
 }
 
-static int attr_int8(struct writer *w, hid_t obj, const char *objname,
-		     const char *name, int v)
-{
-	int8_t x = (int8_t)v;
-	return attr_scalar(w, obj, objname, name, H5T_STD_I8LE,
-			   H5T_NATIVE_INT8, &x);
-}
-
 /* A scalar fixed-length, null-padded UTF-8 string (netCDF NC_CHAR). An
  * empty string is stored as one NUL byte, as HDF5 has no zero-size
  * strings. */
@@ -960,6 +952,12 @@ static int write_solver(struct writer *w)
 	    (rc = attr_double(w, g, o, "last_step_yr", s->last_step_yr)) ||
 	    (rc = attr_string_n(w, g, o, "method", s->method,
 				strnlen(s->method, sizeof s->method))) ||
+	    (rc = attr_string_n(w, g, o, "method_setting", s->method_setting,
+				strnlen(s->method_setting, sizeof s->method_setting))) ||
+	    (rc = attr_double(w, g, o, "method_switch_time", s->method_switch_time)) ||
+	    (rc = attr_string_n(w, g, o, "nonlinear_solver", s->nonlinear_solver,
+				strnlen(s->nonlinear_solver,
+					sizeof s->nonlinear_solver))) ||
 	    (rc = attr_string_n(w, g, o, "linear_solver", s->linear_solver,
 				strnlen(s->linear_solver,
 					sizeof s->linear_solver))) ||
@@ -978,132 +976,10 @@ finish:
 	return rc;
 }
 
-struct param_ctx {
-	struct writer *w;
-	hid_t g;
-	int failed; /* the status param_cb returned, if it failed */
-};
-
-static const char *interp_name(enum dcg_interp i)
-{
-	switch (i) {
-	case DCG_INTERP_LINEAR:
-		return "linear";
-	case DCG_INTERP_STEP:
-		return "step";
-	case DCG_INTERP_LOG:
-		return "log";
-	}
-	return "unknown";
-}
-
-/* A 1-D double attribute of n values (n may be 0). */
-static int attr_doubles(struct writer *w, hid_t obj, const char *objname,
-			const char *name, const double *v, size_t n)
-{
-	hsize_t dims[1] = {n};
-	hid_t space = H5Screate_simple(1, dims, NULL);
-	if (space < 0)
-		return h5_fail(w, "H5Screate_simple", name);
-	int rc = attr_write(w, obj, objname, name, H5T_IEEE_F64LE,
-			    H5T_NATIVE_DOUBLE, space, n ? v : NULL);
-	H5Sclose(space);
-	return rc;
-}
-
-/* One attribute per parameter, named by its config path; an array of
- * numbers is one 1-D attribute. A schedule is
- * three attributes, as in the config file: "<path>" its values, and
- * "<path>.year" and "<path>.interp". All are 1-D or scalar because netCDF
- * cannot read attributes of more dimensions (a 2 x n attribute makes
- * ncdump fail on the whole group). */
-static int param_one(struct param_ctx *c, const struct dcg_param_value *pv)
-{
-	struct writer *w = c->w;
-	const char *o = "/parameters";
-	switch (pv->type) {
-	case DCG_PT_DOUBLE:
-		return attr_double(w, c->g, o, pv->path, pv->number);
-	case DCG_PT_INT:
-		return attr_int64(w, c->g, o, pv->path, (long long)pv->number);
-	case DCG_PT_BOOL:
-		return attr_int8(w, c->g, o, pv->path, pv->number != 0.0);
-	case DCG_PT_STRING:
-	case DCG_PT_ENUM:
-		return attr_string(w, c->g, o, pv->path, pv->string);
-	case DCG_PT_ARRAY:
-		return attr_doubles(w, c->g, o, pv->path, pv->values,
-				    pv->count);
-	case DCG_PT_SCHEDULE:
-		break;
-	default:
-		return dcg_error_set(w->err, DCG_EINTERNAL,
-				     "cannot write %s: parameter %s has "
-				     "unknown type %d",
-				     w->path, pv->path, (int)pv->type);
-	}
-	const struct dcg_schedule *s = pv->schedule;
-	size_t n = s ? s->n : 0;
-	char name[512];
-	int rc = attr_doubles(w, c->g, o, pv->path, n ? s->value : NULL, n);
-	if (rc)
-		return rc;
-	snprintf(name, sizeof name, "%s.year", pv->path);
-	if ((rc = attr_doubles(w, c->g, o, name, n ? s->year : NULL, n)))
-		return rc;
-	snprintf(name, sizeof name, "%s.interp", pv->path);
-	return attr_string(w, c->g, o, name,
-			   s ? interp_name(s->interp) : "linear");
-}
-
-static int param_cb(void *ctx, const struct dcg_param_value *pv)
-{
-	struct param_ctx *c = ctx;
-	c->failed = param_one(c, pv);
-	return c->failed;
-}
-
-/* HDF5 numbers an object's attributes in creation order with 16 bits, so
- * an object holds at most 65,535; past this many, /parameters keeps a note
- * instead (the root attribute "config" has every value). */
-#define DCG_H5_MAX_PARAM_ATTRS 60000
-
-static int count_cb(void *ctx, const struct dcg_param_value *pv)
-{
-	size_t *n = ctx;
-	*n += pv->type == DCG_PT_SCHEDULE ? 3 : 1;
-	return 0;
-}
-
+/* The parameter table (outputs/h5_params.c). */
 static int write_parameters(struct writer *w)
 {
-	struct param_ctx c = {.w = w, .g = -1, .failed = 0};
-	size_t count = 0;
-	int rc = create_group(w, "/parameters", &c.g);
-	if (rc)
-		return rc;
-	dcg_config_visit(w->m, count_cb, &count);
-	if (count > DCG_H5_MAX_PARAM_ATTRS) {
-		char note[256];
-		snprintf(note, sizeof note,
-			 "%zu parameter attributes would exceed HDF5's limit of "
-			 "65535 per object; the root attribute 'config' holds "
-			 "every resolved value",
-			 count);
-		rc = attr_string(w, c.g, "/parameters", "omitted", note);
-		if (H5Gclose(c.g) < 0 && rc == 0)
-			rc = h5_fail(w, "H5Gclose", "/parameters");
-		return rc;
-	}
-	rc = dcg_config_visit(w->m, param_cb, &c);
-	if (rc && !c.failed)
-		rc = dcg_error_set(w->err, rc < 0 ? rc : DCG_EINTERNAL,
-				   "cannot write %s: listing the parameters "
-				   "failed (%d)",
-				   w->path, rc);
-	if (H5Gclose(c.g) < 0 && rc == 0)
-		rc = h5_fail(w, "H5Gclose", "/parameters");
-	return rc;
+	return dcg__h5_write_parameters(w->file, w->m, w->path, w->err);
 }
 
 /* --- The file and its temporary name ------------------------------------ */

@@ -64,6 +64,13 @@ struct dcg_sensitivity;
 int dcg__h5_sens_write(hid_t file, const char *path,
 		       const struct dcg_sensitivity *s, struct dcg_error *err);
 
+/* Writes /parameters of a run file: the resolved parameters of m as the
+ * table of outputs/h5_params.c (name, value, text). path names the file in
+ * messages. */
+struct dcg_model;
+int dcg__h5_write_parameters(hid_t file, const struct dcg_model *m, const char *path,
+			     struct dcg_error *err);
+
 /* Writes all of dataset ds from n variable-length elements (strings or
  * hvl_t) of mem_type. HDF5 converts them through a buffer of the
  * transfer's size, 1 MiB by default and zeroed on every H5Dwrite, which

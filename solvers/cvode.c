@@ -14,6 +14,14 @@
  * passed as tout sets the initial step after each (re)start, and outputs are
  * interpolated with CVodeGetDky at the output time, as CV_NORMAL does. So a
  * run's states and totals do not depend on whether events are on.
+ *
+ * solver.method = "auto" starts with Adams-Moulton and a fixed-point
+ * corrector and is also driven step by step, so that each step feeds the
+ * stiffness detector (stiffness.h); once it declares the system stiff, or
+ * the fixed-point corrector fails outright, the integration continues from
+ * the last step's end with a new CVODE memory: BDF, Newton's method and the
+ * linear solver of solver.linear_solver, the same tolerances, stop time,
+ * quadratures and events.
  */
 #include <cvodes/cvodes.h>
 #include <math.h>
@@ -22,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sundials/sundials_context.h>
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 #include <time.h>
 
 #include "dcgrid/solver.h"
@@ -29,6 +38,7 @@
 #include "tolerances.h"
 #include "linsol.h"
 #include "nvector_fast.h"
+#include "stiffness.h"
 
 struct solve_ctx {
 	/* First member: the linear solver's callbacks find it through
@@ -47,6 +57,18 @@ struct solve_ctx {
 	struct dcg__events *ev;
 	struct dcg_result *res;
 	const struct dcg_solve_opts *opts;
+	/* What a new CVODE memory needs (borrowed), the fixed-point
+	 * corrector of "auto" before its switch, and the switch's state. */
+	SUNContext sctx;
+	N_Vector y, q, abstol, qtol, cons;
+	SUNNonlinearSolver nls;
+	bool watch_stiffness; /* "auto", still on Adams */
+	/* The detector has spoken: switch at the last step's end once the
+	 * outputs it already passed are interpolated. */
+	bool switch_pending;
+	bool linsol_attached;
+	double tstop;
+	struct dcg__stiffness stiff;
 };
 
 /* The time at which the model reads its schedules for solver time t. */
@@ -105,9 +127,57 @@ static void quad_tolerances(const struct dcg_model *m, const double *y0,
 		for (size_t i = 0; i < m->layout.nq; i++)
 			fac = fmax(fac, fabs(qd[i]));
 	for (size_t i = 0; i < m->layout.nq; i++)
-		qtol[i] = m->atol * fmax(qd ? fabs(qd[i]) : 0.0, 1e-3 * fac + 1e-9);
+		qtol[i] = m->atol * dcg__tol_scale(m) *
+			  fmax(qd ? fabs(qd[i]) : 0.0, 1e-3 * fac + 1e-9);
 	free(qd);
 	dcg_work_free(w);
+}
+
+static int f_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data);
+static int f_quad(sunrealtype t, N_Vector y, N_Vector qdot, void *data);
+static void err_handler(int code, const char *module, const char *function,
+			char *msg, void *data);
+static const char *flag_name(int flag, char *buf, size_t size);
+
+/* A new CVODE memory at (t, c->y, c->q) in *ret_mem: BDF, or Adams with the
+ * fixed-point corrector of "auto" (fixed_point), or Adams with Newton's
+ * method. Newton's method gets the linear solver. Returns 0, or a status
+ * with err filled. */
+static int start_cvode(struct solve_ctx *c, int lmm, bool fixed_point,
+		       double t, void **ret_mem, struct dcg_error *err)
+{
+	const struct dcg_model *m = c->m;
+	size_t nq = m->layout.nq;
+	int flag, rc;
+	void *mem = CVodeCreate(lmm, c->sctx);
+	if (!mem)
+		return dcg_error_set(err, DCG_ESOLVER, "cannot create the CVODES solver");
+	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, c)) ||
+	    (flag = CVodeInit(mem, f_rhs, t, c->y)) ||
+	    (flag = CVodeSVtolerances(mem, m->rtol * dcg__tol_scale(m), c->abstol)) ||
+	    (flag = CVodeSetUserData(mem, c)) ||
+	    (flag = CVodeSetMaxNumSteps(mem, (long)m->max_steps)) ||
+	    (flag = CVodeSetConstraints(mem, c->cons)) ||
+	    (nq && ((flag = CVodeQuadInit(mem, f_quad, c->q)) ||
+		    (flag = CVodeQuadSVtolerances(mem, m->rtol * dcg__tol_scale(m),
+						  c->qtol)) ||
+		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE)))) ||
+	    (fixed_point && (flag = CVodeSetNonlinearSolver(mem, c->nls)))) {
+		char fb[64];
+		CVodeFree(&mem);
+		return dcg_error_set(err, DCG_ESOLVER, "setting up CVODES failed: %s (%s)",
+				     flag_name(flag, fb, sizeof fb), c->last_msg);
+	}
+	if (!fixed_point) {
+		if ((rc = dcg__linsol_attach(&c->lin, mem, m, c->w, &c->t_end, c->y,
+					     c->abstol, c->sctx, err))) {
+			CVodeFree(&mem);
+			return rc;
+		}
+		c->linsol_attached = true;
+	}
+	*ret_mem = mem;
+	return 0;
 }
 
 static void add_stats(void *mem, struct dcg_solver_stats *st, bool has_ls)
@@ -198,6 +268,23 @@ static void culprit(const struct dcg_model *m, struct solve_ctx *c, void *mem,
 	N_VDestroy(el);
 }
 
+/* The counters of the last CVODE memory, the linear solver's and the
+ * events'. */
+static void finish_stats(struct solve_ctx *c, void *mem)
+{
+	struct dcg_solver_stats *st = &c->res->stats;
+	add_stats(mem, st, c->linsol_attached);
+	if (c->linsol_attached) {
+		dcg__linsol_stats(&c->lin, st);
+	} else {
+		snprintf(st->linear_solver, sizeof st->linear_solver, "none");
+		st->prec_switch_time = NAN;
+	}
+	snprintf(st->nonlinear_solver, sizeof st->nonlinear_solver, "%s",
+		 c->linsol_attached ? "newton" : "fixed_point");
+	st->root_evals = dcg__events_evals(c->ev);
+}
+
 static bool should_stop(const struct dcg_solve_opts *opts)
 {
 	return opts && opts->should_stop && opts->should_stop(opts->should_stop_ctx);
@@ -208,6 +295,7 @@ enum advance_result {
 	ADVANCE_CVODE_FAILED,  /* *status: the CVODE flag */
 	ADVANCE_EVENTS_FAILED, /* *status: a dcg status */
 	ADVANCE_INTERRUPTED,   /* opts->should_stop asked to stop */
+	ADVANCE_SWITCH_FAILED, /* *status: a dcg status, err filled */
 };
 
 /* Advances the integration to target as CVode(CV_NORMAL) does, leaving
@@ -217,19 +305,67 @@ enum advance_result {
  * tout, each step's end (y = y(tn)) handed to the event locator, until the
  * solver's time reaches target; then y(target) is interpolated, as CV_NORMAL
  * does, which also interpolates when an earlier step already passed it. */
-static enum advance_result advance(struct solve_ctx *c, void *mem, double target,
-				   N_Vector y, double *tret, int *status)
+/* "auto": continues the integration from the last step's end tn with BDF
+ * and Newton's method in a new CVODE memory (*memp replaced), keeping the
+ * stop time. c->y and c->q are overwritten with y(tn) and q(tn). */
+static int switch_to_bdf(struct solve_ctx *c, void **memp, double tn,
+			 struct dcg_error *err)
 {
-	if (!c->ev) {
-		*status = CVode(mem, target, y, tret, CV_NORMAL);
+	if (CVodeGetDky(*memp, tn, 0, c->y) < 0 ||
+	    (c->m->layout.nq && CVodeGetQuadDky(*memp, tn, 0, c->q) < 0))
+		return dcg_error_set(err, DCG_ESOLVER,
+				     "cannot read the state at t = %g to switch to BDF", tn);
+	add_stats(*memp, &c->res->stats, false);
+	CVodeFree(memp);
+	c->watch_stiffness = false;
+	c->switch_pending = false;
+	c->res->stats.method_switch_time = tn;
+	snprintf(c->res->stats.method, sizeof c->res->stats.method, "BDF");
+	int rc = start_cvode(c, CV_BDF, false, tn, memp, err);
+	if (rc)
+		return rc;
+	if (CVodeSetStopTime(*memp, c->tstop))
+		return dcg_error_set(err, DCG_ESOLVER, "cannot set the stop time after switching to BDF");
+	return 0;
+}
+
+/* Whether "auto" should leave Adams now: the detector's verdict after a
+ * step, or (failed) a failure of the fixed-point corrector or of the error
+ * test, which BDF with Newton's method may well pass. */
+static bool stiff_now(struct solve_ctx *c, void *mem, bool failed)
+{
+	if (!c->watch_stiffness)
+		return false;
+	if (failed)
+		return true;
+	if (c->switch_pending)
+		return false;
+	long nst = 0, ncf = 0;
+	if (CVodeGetNumSteps(mem, &nst) || CVodeGetNumNonlinSolvConvFails(mem, &ncf))
+		return false;
+	return dcg__stiffness_check(&c->stiff, nst, ncf);
+}
+
+static enum advance_result advance(struct solve_ctx *c, void **memp, double target,
+				   N_Vector y, double *tret, int *status,
+				   struct dcg_error *err)
+{
+	if (!c->ev && !c->watch_stiffness) {
+		*status = CVode(*memp, target, y, tret, CV_NORMAL);
 		return *status < 0 ? ADVANCE_CVODE_FAILED : ADVANCE_OK;
 	}
 	for (size_t steps = 0;; steps++) {
+		void *mem = *memp;
 		sunrealtype tn;
 		long nst;
 		if ((*status = CVodeGetCurrentTime(mem, &tn)) ||
 		    (*status = CVodeGetNumSteps(mem, &nst)))
 			return ADVANCE_CVODE_FAILED;
+		if (c->switch_pending && nst > 0 && tn < target) {
+			if ((*status = switch_to_bdf(c, memp, tn, err)))
+				return ADVANCE_SWITCH_FAILED;
+			continue;
+		}
 		if (nst > 0 && tn >= target) {
 			*tret = target;
 			*status = CVodeGetDky(mem, target, 0, y);
@@ -246,12 +382,21 @@ static enum advance_result advance(struct solve_ctx *c, void *mem, double target
 		}
 		*status = CVode(mem, target, y, &tn, CV_ONE_STEP);
 		*tret = tn;
-		if (*status < 0)
-			return ADVANCE_CVODE_FAILED;
-		*status = dcg__events_step(c->ev, mem, tn, model_time(c, tn),
-					   N_VGetArrayPointer(y), c->res);
-		if (*status)
+		if (*status < 0) {
+			if (!stiff_now(c, mem, true))
+				return ADVANCE_CVODE_FAILED;
+			/* Restart from the last successful step's end (before
+			 * target, or the loop would have returned). */
+			if (CVodeGetCurrentTime(mem, &tn) ||
+			    (*status = switch_to_bdf(c, memp, tn, err)))
+				return ADVANCE_SWITCH_FAILED;
+			continue;
+		}
+		if (c->ev && (*status = dcg__events_step(c->ev, mem, tn, model_time(c, tn),
+							 N_VGetArrayPointer(y), c->res)))
 			return ADVANCE_EVENTS_FAILED;
+		if (stiff_now(c, mem, false))
+			c->switch_pending = true;
 		if (should_stop(c->opts))
 			return ADVANCE_INTERRUPTED;
 	}
@@ -352,32 +497,28 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			}
 	}
 
-	mem = CVodeCreate(m->method == DCG_METHOD_ADAMS ? CV_ADAMS : CV_BDF, sctx);
-	if (!mem) {
-		rc = dcg_error_set(err, DCG_ESOLVER, "cannot create the CVODES solver");
-		goto finish;
-	}
-	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, &c)) ||
-	    (flag = CVodeInit(mem, f_rhs, t0, y)) ||
-	    (flag = CVodeSVtolerances(mem, m->rtol, abstol)) ||
-	    (flag = CVodeSetUserData(mem, &c)) ||
-	    (flag = CVodeSetMaxNumSteps(mem, (long)m->max_steps)) ||
-	    (flag = CVodeSetConstraints(mem, cons)) ||
-	    (nq && ((flag = CVodeQuadInit(mem, f_quad, q)) ||
-		    (flag = CVodeQuadSVtolerances(mem, m->rtol, qtol)) ||
-		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE))))) {
-		char fb[64];
-		rc = dcg_error_set(err, DCG_ESOLVER, "setting up CVODES failed: %s (%s)",
-				   flag_name(flag, fb, sizeof fb), c.last_msg);
-		goto finish;
-	}
-	if ((rc = dcg__linsol_attach(&c.lin, mem, m, c.w, &c.t_end, y, abstol,
-				     sctx, err)))
-		goto finish;
-	snprintf(res->stats.linear_solver, sizeof res->stats.linear_solver, "%s",
-		 dcg__linsol_name(c.lin.kind));
+	c.sctx = sctx;
+	c.y = y;
+	c.q = q;
+	c.abstol = abstol;
+	c.qtol = qtol;
+	c.cons = cons;
+	c.watch_stiffness = m->method == DCG_METHOD_AUTO;
+	dcg__stiffness_reset(&c.stiff);
+	res->stats.method_switch_time = NAN;
+	snprintf(res->stats.method_setting, sizeof res->stats.method_setting, "%s",
+		 m->method == DCG_METHOD_AUTO    ? "auto"
+		 : m->method == DCG_METHOD_ADAMS ? "adams"
+						 : "bdf");
 	snprintf(res->stats.method, sizeof res->stats.method, "%s",
-		 m->method == DCG_METHOD_ADAMS ? "ADAMS" : "BDF");
+		 m->method == DCG_METHOD_BDF ? "BDF" : "ADAMS");
+	if (c.watch_stiffness && !(c.nls = SUNNonlinSol_FixedPoint(y, 0, sctx))) {
+		rc = dcg_error_set(err, DCG_ENOMEM, "out of memory for the fixed-point corrector");
+		goto finish;
+	}
+	if ((rc = start_cvode(&c, m->method == DCG_METHOD_BDF ? CV_BDF : CV_ADAMS,
+			     c.watch_stiffness, t0, &mem, err)))
+		goto finish;
 
 	/* Regions already short of reserve at the start are an event too. */
 	if (nroots && (!(c.ev = dcg__events_new(m, c.w, sctx)) ||
@@ -407,10 +548,15 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			rc = -1;
 			goto solver_failed;
 		}
+		c.tstop = tstop;
 		double tret = t;
 		int status = 0;
-		enum advance_result adv = advance(&c, mem, target, y, &tret, &status);
+		enum advance_result adv = advance(&c, &mem, target, y, &tret, &status, err);
 		t = tret;
+		if (adv == ADVANCE_SWITCH_FAILED) {
+			rc = status;
+			goto finish;
+		}
 		if (adv == ADVANCE_CVODE_FAILED) {
 			rc = status;
 			goto solver_failed;
@@ -452,14 +598,25 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 			for (size_t i = 0; i < n; i++)
 				if (cv[i] > 0.0 && yv[i] < 0.0 && yv[i] > -av[i])
 					yv[i] = 0.0;
-			add_stats(mem, &res->stats, true);
+			add_stats(mem, &res->stats, c.linsol_attached);
 			res->stats.restarts++;
-			if ((flag = CVodeReInit(mem, tstop, y)) ||
-			    (nq && (flag = CVodeQuadReInit(mem, q)))) {
+			if (c.switch_pending) {
+				/* The detector spoke in the last interval:
+				 * start the next one with BDF. */
+				CVodeFree(&mem);
+				c.watch_stiffness = c.switch_pending = false;
+				res->stats.method_switch_time = tstop;
+				snprintf(res->stats.method, sizeof res->stats.method, "BDF");
+				if ((rc = start_cvode(&c, CV_BDF, false, tstop, &mem, err)))
+					goto finish;
+			} else if ((flag = CVodeReInit(mem, tstop, y)) ||
+				   (nq && (flag = CVodeQuadReInit(mem, q)))) {
 				rc = flag;
 				goto solver_failed;
 			}
-			dcg__linsol_restarted(&c.lin);
+			dcg__stiffness_reset(&c.stiff);
+			if (c.linsol_attached)
+				dcg__linsol_restarted(&c.lin);
 			ibp++;
 			/* Crossings caused by the discrete changes, at the
 			 * breakpoint (the schedules read there now are the new
@@ -476,9 +633,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 				opts->progress(tout, t0, t1, opts->progress_ctx);
 		}
 	}
-	add_stats(mem, &res->stats, true);
-	dcg__linsol_stats(&c.lin, &res->stats);
-	res->stats.root_evals = dcg__events_evals(c.ev);
+	finish_stats(&c, mem);
 	res->t_reached = t1;
 
 	/* Calendar-year totals: differences of the quadratures at the year
@@ -511,9 +666,7 @@ int dcg_solve(const struct dcg_model *m, const struct dcg_solve_opts *opts,
 solver_failed: {
 	char why[400], fb[64];
 	culprit(m, &c, mem, sctx, t, yv, why, sizeof why);
-	add_stats(mem, &res->stats, true);
-	dcg__linsol_stats(&c.lin, &res->stats);
-	res->stats.root_evals = dcg__events_evals(c.ev);
+	finish_stats(&c, mem);
 	res->stats.wall_time_s = now_s() - wall0;
 	res->complete = false;
 	res->t_reached = t;
@@ -533,6 +686,7 @@ finish:
 	dcg_result_free(res);
 	CVodeFree(&mem);
 	dcg__linsol_free(&c.lin);
+	SUNNonlinSolFree(c.nls);
 	N_VDestroy(y);
 	N_VDestroy(q);
 	N_VDestroy(abstol);

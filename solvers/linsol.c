@@ -12,6 +12,7 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 
 #include "linsol.h"
+#include "tolerances.h"
 
 /* Preconditioner "auto" switches the block preconditioner on when, since
  * the last check, GMRES failed to converge or averaged more than this many
@@ -71,7 +72,7 @@ static struct dcg_jac *new_jac(const struct dcg__linsol *ls)
 	if (!typ)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		typ[i] = ls->abstol[i] / ls->m->atol;
+		typ[i] = ls->abstol[i] / (ls->m->atol * dcg__tol_scale(ls->m));
 	struct dcg_jac *j = dcg__jac_new(ls->m, typ, ls->kind == DCG_LINSOL_GMRES);
 	free(typ);
 	return j;

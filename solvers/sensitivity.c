@@ -523,7 +523,7 @@ int dcg_sensitivity_solve_opts(const struct dcg_model *m0,
 	N_VConst(0.0, q);
 	dcg__abs_tolerances(m, yv, N_VGetArrayPointer(abstol));
 	for (size_t a = 0; a < n; a++)
-		c.rtyp[a] = m->atol / N_VGetArrayPointer(abstol)[a];
+		c.rtyp[a] = m->atol * dcg__tol_scale(m) / N_VGetArrayPointer(abstol)[a];
 	dcg_model_constraints(m, N_VGetArrayPointer(cons));
 	/* s(t0) = ∂y0/∂p by central differences of the initial state. */
 	for (size_t j = 0; j < np; j++) {
@@ -559,12 +559,13 @@ int dcg_sensitivity_solve_opts(const struct dcg_model *m0,
 	const int ism = CV_STAGGERED;
 	if ((flag = CVodeSetErrHandlerFn(mem, err_handler, &c)) ||
 	    (flag = CVodeInit(mem, f_rhs, t0, y)) ||
-	    (flag = CVodeSVtolerances(mem, m->rtol, abstol)) ||
+	    (flag = CVodeSVtolerances(mem, m->rtol * dcg__tol_scale(m), abstol)) ||
 	    (flag = CVodeSetUserData(mem, &c)) ||
 	    (flag = CVodeSetMaxNumSteps(mem, (long)m->max_steps)) ||
 	    (flag = CVodeSetConstraints(mem, cons)) ||
 	    (nq && ((flag = CVodeQuadInit(mem, f_quad, q)) ||
-		    (flag = CVodeQuadSStolerances(mem, m->rtol, m->atol)) ||
+		    (flag = CVodeQuadSStolerances(mem, m->rtol * dcg__tol_scale(m),
+					  m->atol * dcg__tol_scale(m))) ||
 		    (flag = CVodeSetQuadErrCon(mem, SUNTRUE)))) ||
 	    (flag = CVodeSensInit(mem, (int)np, ism, f_sens, yS)) ||
 	    (flag = CVodeSetSensParams(mem, NULL, pbar, NULL)) ||

@@ -3,6 +3,12 @@
 
 #include "tolerances.h"
 
+double dcg__tol_scale(const struct dcg_model *m)
+{
+	double R = (double)m->R;
+	return R > DCG_TOL_REGIONS ? sqrt(DCG_TOL_REGIONS / R) : 1.0;
+}
+
 /* Absolute tolerances: atol times the typical size of each state, taken as
  * the largest initial value of the same kind over all regions, so that a
  * region that starts empty still gets a meaningful tolerance. */
@@ -11,6 +17,7 @@ void dcg__abs_tolerances(const struct dcg_model *m, const double *y0,
 {
 	const struct dcg_layout *l = &m->layout;
 	size_t rs = l->region_size;
+	double atol = m->atol * dcg__tol_scale(m);
 	for (size_t o = 0; o < rs; o++) {
 		double big = 0.0;
 		for (size_t r = 0; r < m->R; r++)
@@ -19,8 +26,8 @@ void dcg__abs_tolerances(const struct dcg_model *m, const double *y0,
 			big = fmax(big, 1.0);
 		for (size_t r = 0; r < m->R; r++)
 			abstol[r * rs + o] =
-				m->atol * fmax(fmax(fabs(y0[r * rs + o]), big * 1e-3), 1e-9);
+				atol * fmax(fmax(fabs(y0[r * rs + o]), big * 1e-3), 1e-9);
 	}
 	for (size_t i = l->nat; i < l->n; i++)
-		abstol[i] = m->atol * fmax(fabs(y0[i]), 1.0);
+		abstol[i] = atol * fmax(fabs(y0[i]), 1.0);
 }

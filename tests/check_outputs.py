@@ -202,7 +202,8 @@ def check_netcdf(c, path):
 # Numeric datasets whose columns have different units (each parameter's
 # or metric's own): they have a long_name saying where the units are, and
 # no units attribute.
-MIXED_UNITS = {"/parameters/matrix", "/parameters/min", "/parameters/max",
+MIXED_UNITS = {"/parameters/value",  # a run file's parameter table
+               "/parameters/matrix", "/parameters/min", "/parameters/max",
                "/parameters/mean", "/parameters/sd", "/parameters/mode",
                "/quantiles/metrics", "/morris/mu", "/morris/mu_star",
                "/morris/sigma"}

@@ -92,10 +92,14 @@ else
 	if grep -q "nosuchkey" err.txt; then ok "config --json refuses an unknown key"; else fail "config --json refuses an unknown key" "$(cat err.txt)"; fi
 fi
 
-# The peer computes the same projection on a synthetic scenario.
-"$DCGRID" run s12.cfg --quiet -o s12.h5
-if out=$($PYTHON "$ROOT/bench/peer/dcgrid_peer.py" s12.cfg -o s12-peer.h5 --dcgrid "$DCGRID" 2>&1 &&
-	$PYTHON "$ROOT/bench/peer/check.py" s12.h5 s12-peer.h5 --quiet 2>&1); then
+# The peer computes the same projection on a synthetic scenario: both at
+# rtol = atol = 1e-8, so that what remains is the integration error of two
+# different integrators (about 1e-6); at the default tolerances each is
+# within 1e-4 of a tight reference, and they can differ by the sum.
+tight=(--set solver.rtol=1e-8 --set solver.atol=1e-8)
+"$DCGRID" run s12.cfg --quiet -o s12.h5 "${tight[@]}"
+if out=$($PYTHON "$ROOT/bench/peer/dcgrid_peer.py" s12.cfg -o s12-peer.h5 --dcgrid "$DCGRID" "${tight[@]}" 2>&1 &&
+	$PYTHON "$ROOT/bench/peer/check.py" s12.h5 s12-peer.h5 --tol 1e-5 --quiet 2>&1); then
 	ok "peer agrees with dcgrid on 12 synthetic regions (${out##*$'\n'})"
 else
 	fail "peer agrees with dcgrid on 12 synthetic regions" "$out"

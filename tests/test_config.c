@@ -337,7 +337,7 @@ static void test_small_defaults(void)
 	CU_ASSERT_EQUAL(m->output_step_yr, 0.25);
 	CU_ASSERT_EQUAL(m->rtol, 1e-6);
 	CU_ASSERT_EQUAL(m->atol, 1e-6);
-	CU_ASSERT_EQUAL(m->method, DCG_METHOD_BDF);
+	CU_ASSERT_EQUAL(m->method, DCG_METHOD_AUTO);
 	CU_ASSERT_EQUAL(m->linsol, DCG_LINSOL_AUTO);
 	CU_ASSERT_EQUAL(m->max_steps, 100000);
 	CU_ASSERT_EQUAL(m->grid.pue_time_yr, 2.0);
@@ -639,7 +639,7 @@ static void test_type_errors(void)
 	EXPECT(edit_msg(small_text, "scenario = \"small\";",
 			"scenario = \"small\"; solver = { method = \"rk4\"; };"),
 	       "scenario.cfg:4: solver.method = \"rk4\" is not a valid choice "
-	       "(expected one of \"bdf\", \"adams\")");
+	       "(expected one of \"bdf\", \"adams\", \"auto\")");
 	EXPECT(edit_msg(small_text, "kw_per_rack = 8.0;",
 			"kw_per_rack = \"8\";"),
 	       "scenario.cfg:18: hardware.[0].kw_per_rack = \"8\" has the "
@@ -1241,6 +1241,98 @@ static void test_visit(void)
 	dcg_model_free(m);
 }
 
+/* The table's range, default, sentinel and choices, as dcg_config_visit
+ * hands them to the explorer (dcgrid serve's GET /api/settings). */
+struct range_log {
+	int found;
+};
+
+static int check_range(void *ctx, const struct dcg_param_value *pv)
+{
+	struct range_log *l = ctx;
+	if (strcmp(pv->path, "hardware.[1].life_yr") == 0) {
+		l->found++;
+		CU_ASSERT_DOUBLE_EQUAL(pv->min, 0.1, 0);
+		CU_ASSERT_DOUBLE_EQUAL(pv->max, 50, 0);
+		CU_ASSERT_TRUE(pv->min_open);
+		CU_ASSERT_FALSE(pv->max_open);
+		CU_ASSERT_STRING_EQUAL(pv->range, "(0.1, 50]");
+		CU_ASSERT_TRUE(isnan(pv->default_number)); /* required */
+		CU_ASSERT_PTR_NULL(pv->sentinel);
+		CU_ASSERT_PTR_NULL(pv->choices);
+	} else if (strcmp(pv->path, "horizon.output_step_yr") == 0) {
+		l->found++;
+		CU_ASSERT_DOUBLE_EQUAL(pv->default_number, 0.25, 0);
+		CU_ASSERT_STRING_EQUAL(pv->range, "(0, 500]");
+	} else if (strcmp(pv->path, "solver.method") == 0) {
+		l->found++;
+		CU_ASSERT_TRUE(isnan(pv->min) && isnan(pv->max));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(pv->choices);
+		CU_ASSERT_STRING_EQUAL(pv->choices[0], "bdf");
+		CU_ASSERT_STRING_EQUAL(pv->choices[1], "adams");
+		CU_ASSERT_STRING_EQUAL(pv->choices[2], "auto");
+		CU_ASSERT_PTR_NULL(pv->choices[3]);
+	} else if (strcmp(pv->path, "hardware.[0].initial_kw_per_rack") == 0) {
+		l->found++;
+		CU_ASSERT_PTR_NOT_NULL(pv->sentinel);
+		CU_ASSERT_PTR_NOT_NULL(strstr(pv->range, " or -1"));
+	} else if (strcmp(pv->path, "segments.[1].growth") == 0) {
+		l->found++;
+		CU_ASSERT_EQUAL(pv->type, DCG_PT_SCHEDULE);
+		CU_ASSERT_DOUBLE_EQUAL(pv->min, -1, 0);
+		CU_ASSERT_DOUBLE_EQUAL(pv->max, 5, 0);
+	}
+	return 0;
+}
+
+static int no_range(void *ctx, const struct dcg_param_value *pv)
+{
+	(void)ctx;
+	CU_ASSERT_PTR_NULL(pv->range);
+	return 0;
+}
+
+static void test_visit_ranges(void)
+{
+	struct dcg_model *m = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL_FATAL(dcg_config_load_default(NULL, 0, &m, &err), 0);
+	struct range_log l = {0};
+	CU_ASSERT_EQUAL(dcg_config_visit_ranges(m, check_range, &l), 0);
+	CU_ASSERT_EQUAL(l.found, 5);
+	/* The plain visit leaves the text out. */
+	CU_ASSERT_EQUAL(dcg_config_visit(m, no_range, &l), 0);
+	dcg_model_free(m);
+}
+
+/* The explorer group (dcgrid serve's sliders) is accepted at the top level
+ * of a scenario and of a variant, and left out of the model and its dump;
+ * a misspelt name is still an unknown key. */
+static void test_explorer_group(void)
+{
+	const char *ex = "explorer = ( { path = \"hardware.[0].life_yr\"; "
+			 "label = \"life\"; min = 1.0; max = 9.0; } );\n";
+	size_t n = strlen(small_text) + strlen(ex) + 1;
+	char *t = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	snprintf(t, n, "%s%s", small_text, ex);
+	CU_ASSERT_STRING_EQUAL(load_msg(t, NULL, 0), "OK");
+	struct dcg_model *m = NULL;
+	struct dcg_error err = {0};
+	char *dump = NULL;
+	CU_ASSERT_EQUAL_FATAL(dcg_config_load_string(t, "s.cfg", NULL, 0, &m, &err), 0);
+	CU_ASSERT_EQUAL(dcg_config_dump(m, &dump, &err), 0);
+	CU_ASSERT_PTR_NULL(dump ? strstr(dump, "explorer") : "no dump");
+	free(dump);
+	dcg_model_free(m);
+	free(t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(edit_msg(small_text, "scenario =",
+					       "explorers = 1;\nscenario ="),
+				      "unknown key explorers"));
+	/* The built-in scenario has one. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(dcg_config_default_text(), "\nexplorer = ("));
+}
+
 static void test_reference(void)
 {
 	char *ref = NULL;
@@ -1317,6 +1409,8 @@ int main(void)
 		{"dump round trip", test_dump_round_trip},
 		{"dump format", test_dump_format},
 		{"visit", test_visit},
+		{"visit: ranges, defaults, choices", test_visit_ranges},
+		{"explorer group", test_explorer_group},
 		{"reference in docs/config.md", test_reference},
 	};
 	for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)

@@ -1394,6 +1394,8 @@ static void test_events_as_cvode_located(void)
 	struct dcg_model *m = synth_model(50, 1, 0.18, NULL),
 			 *off = synth_model(50, 1, 0.18, "solver.events=false");
 	m->precond = off->precond = DCG_PREC_BLOCK;
+	/* Recorded with BDF, the synthetic scenarios' method then. */
+	m->method = off->method = DCG_METHOD_BDF;
 	struct dcg_result *res = solve_ok(m), *roff = solve_ok(off);
 	size_t ne = sizeof synth50_events / sizeof synth50_events[0];
 	/* The list above, regenerated (see there). */

@@ -290,20 +290,6 @@ static long long read_attr_int(hid_t obj, const char *name)
 	return v;
 }
 
-/* The class of an attribute's type (H5T_NO_CLASS when missing). */
-static H5T_class_t attr_class(hid_t obj, const char *name)
-{
-	H5T_class_t c = H5T_NO_CLASS;
-	hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-	if (a >= 0) {
-		hid_t t = H5Aget_type(a);
-		c = H5Tget_class(t);
-		H5Tclose(t);
-		H5Aclose(a);
-	}
-	return c;
-}
-
 /* Reads a double dataset (caller frees), with its rank and shape. */
 static double *read_doubles(hid_t file, const char *name, int *ret_rank,
 			    hsize_t *dims)
@@ -433,74 +419,131 @@ static hsize_t axis_len(const struct dcg_model *m, size_t T, const char *ax)
 
 /* --- Parameter attributes against dcg_config_visit ---------------------- */
 
-/* 1 when attribute name is a 1-D double array equal to want[0..n). */
-static int attr_doubles_are(hid_t obj, const char *name, const double *want,
-			    size_t n)
+/* The /parameters table read back: name, value and text, n rows. */
+struct param_table {
+	size_t n;
+	char **name, **text;
+	double *value;
+};
+
+static char **read_strings(hid_t g, const char *name, size_t *ret_n)
 {
-	hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-	if (a < 0)
-		return 0;
-	hid_t sp = H5Aget_space(a);
-	hsize_t dims[1] = {0};
-	int ok = H5Sget_simple_extent_ndims(sp) == 1 &&
-		 H5Sget_simple_extent_dims(sp, dims, NULL) == 1 &&
-		 dims[0] == n;
-	if (ok && n) {
-		double *v = malloc(n * sizeof *v);
-		ok = v && H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0;
-		for (size_t i = 0; ok && i < n; i++)
-			ok = v[i] == want[i];
-		free(v);
-	}
+	hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+	if (ds < 0)
+		return NULL;
+	hid_t sp = H5Dget_space(ds);
+	hssize_t n = H5Sget_simple_extent_npoints(sp);
 	H5Sclose(sp);
-	H5Aclose(a);
+	hid_t mt = H5Tcopy(H5T_C_S1);
+	H5Tset_size(mt, H5T_VARIABLE);
+	H5Tset_cset(mt, H5T_CSET_UTF8);
+	char **v = calloc((size_t)n + 1, sizeof *v);
+	if (v && n > 0 && H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+		free(v);
+		v = NULL;
+	}
+	H5Tclose(mt);
+	H5Dclose(ds);
+	*ret_n = (size_t)n;
+	return v;
+}
+
+static bool read_param_table(hid_t f, struct param_table *t)
+{
+	size_t nt = 0;
+	hid_t g = H5Gopen2(f, "/parameters", H5P_DEFAULT);
+	if (g < 0)
+		return false;
+	t->name = read_strings(g, "name", &t->n);
+	t->text = read_strings(g, "text", &nt);
+	t->value = calloc(t->n + 1, sizeof *t->value);
+	hid_t ds = H5Dopen2(g, "value", H5P_DEFAULT);
+	bool ok = t->name && t->text && t->value && nt == t->n && ds >= 0 &&
+		  H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->value) >= 0;
+	if (ds >= 0)
+		H5Dclose(ds);
+	H5Gclose(g);
 	return ok;
 }
 
+static void free_param_table(struct param_table *t)
+{
+	for (size_t i = 0; t->name && i < t->n; i++)
+		H5free_memory(t->name[i]);
+	for (size_t i = 0; t->text && i < t->n; i++)
+		H5free_memory(t->text[i]);
+	free(t->name);
+	free(t->text);
+	free(t->value);
+}
+
 struct param_check {
-	hid_t g;
+	const struct param_table *t;
+	size_t row;
 	int count, bad;
 };
+
+/* Row c->row is name with this value (text empty) or this text (value
+ * NaN, when text is not NULL). */
+static bool row_is(struct param_check *c, const char *name, double value, const char *text)
+{
+	const struct param_table *t = c->t;
+	if (c->row >= t->n)
+		return false;
+	size_t i = c->row++;
+	if (strcmp(t->name[i], name) != 0)
+		return false;
+	if (text)
+		return isnan(t->value[i]) && strcmp(t->text[i], text) == 0;
+	return t->value[i] == value && t->text[i][0] == '\0';
+}
 
 static int check_param(void *ctx, const struct dcg_param_value *pv)
 {
 	struct param_check *c = ctx;
 	c->count++;
-	int ok = 0;
+	bool ok = false;
 	switch (pv->type) {
 	case DCG_PT_DOUBLE:
-		ok = attr_class(c->g, pv->path) == H5T_FLOAT &&
-		     read_attr_double(c->g, pv->path) == pv->number;
-		break;
 	case DCG_PT_INT:
+		ok = row_is(c, pv->path, pv->number, NULL);
+		break;
 	case DCG_PT_BOOL:
-		ok = attr_class(c->g, pv->path) == H5T_INTEGER &&
-		     (double)read_attr_int(c->g, pv->path) == pv->number;
+		ok = row_is(c, pv->path, pv->number != 0.0 ? 1.0 : 0.0, NULL);
 		break;
 	case DCG_PT_STRING:
 	case DCG_PT_ENUM:
-		ok = attr_string_is(c->g, pv->path, pv->string ? pv->string : "");
+		ok = row_is(c, pv->path, NAN, pv->string ? pv->string : "");
 		break;
 	case DCG_PT_SCHEDULE: {
 		const struct dcg_schedule *s = pv->schedule;
 		size_t n = s ? s->n : 0;
 		char name[512];
-		snprintf(name, sizeof name, "%s.year", pv->path);
-		ok = attr_doubles_are(c->g, pv->path, n ? s->value : NULL, n) &&
-		     attr_doubles_are(c->g, name, n ? s->year : NULL, n);
+		ok = true;
+		for (size_t i = 0; i < n; i++) {
+			snprintf(name, sizeof name, "%s.value.[%zu]", pv->path, i);
+			ok = ok && row_is(c, name, s->value[i], NULL);
+			snprintf(name, sizeof name, "%s.year.[%zu]", pv->path, i);
+			ok = ok && row_is(c, name, s->year[i], NULL);
+		}
 		static const char *interp[] = {"linear", "step", "log"};
 		snprintf(name, sizeof name, "%s.interp", pv->path);
-		ok = ok && attr_string_is(c->g, name, interp[s ? s->interp : 0]);
+		ok = ok && row_is(c, name, NAN, interp[s ? s->interp : 0]);
 		break;
 	}
-	case DCG_PT_ARRAY:
-		ok = attr_doubles_are(c->g, pv->path, pv->values, pv->count);
+	case DCG_PT_ARRAY: {
+		char name[512];
+		ok = true;
+		for (size_t i = 0; i < pv->count; i++) {
+			snprintf(name, sizeof name, "%s.[%zu]", pv->path, i);
+			ok = ok && row_is(c, name, pv->values[i], NULL);
+		}
 		break;
+	}
 	}
 	if (!ok) {
 		c->bad++;
-		fprintf(stderr, "\nparameter attribute %s is wrong\n",
-			pv->path);
+		fprintf(stderr, "\nparameter row %s is wrong\n", pv->path);
 	}
 	return 0;
 }
@@ -726,14 +769,16 @@ static void check_file(const char *path, const struct dcg_model *m,
 	CU_ASSERT(attr_string_is(g, "linear_solver", "dense"));
 	H5Gclose(g);
 
-	/* Parameters: one attribute per visited parameter, same values. */
-	g = H5Gopen2(f, "/parameters", H5P_DEFAULT);
-	CU_ASSERT_FATAL(g >= 0);
-	struct param_check pc = {.g = g};
+	/* Parameters: one row per visited parameter (2n + 1 per schedule
+	 * of n points), in visiting order, same values, nothing else. */
+	struct param_table pt = {0};
+	CU_ASSERT_FATAL(read_param_table(f, &pt));
+	struct param_check pc = {.t = &pt};
 	CU_ASSERT_EQUAL(dcg_config_visit(m, check_param, &pc), 0);
 	CU_ASSERT(pc.count > 0);
 	CU_ASSERT_EQUAL(pc.bad, 0);
-	H5Gclose(g);
+	CU_ASSERT_EQUAL(pc.row, pt.n);
+	free_param_table(&pt);
 
 	CU_ASSERT(H5Fclose(f) >= 0);
 }
@@ -1420,7 +1465,8 @@ static void test_bulk_dimension_scales(void)
 
 /* A model with more parameters than HDF5 allows attributes on one object
  * (65,535): once the write failed at 1,000 regions with "attribute creation
- * index can't be incremented". /parameters then carries a note instead. */
+ * index can't be incremented", then /parameters carried a note instead of
+ * them. As a table it holds every one. */
 static void test_many_parameters(void)
 {
 	size_t R = 1700, J = 3;
@@ -1470,8 +1516,21 @@ static void test_many_parameters(void)
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	CU_ASSERT_FATAL(f >= 0);
-	CU_ASSERT(H5Aexists_by_name(f, "/parameters", "omitted", H5P_DEFAULT) > 0);
-	CU_ASSERT(H5Aexists_by_name(f, "/parameters", "horizon.end", H5P_DEFAULT) == 0);
+	{
+		struct param_table pt = {0};
+		CU_ASSERT_FATAL(read_param_table(f, &pt));
+		CU_ASSERT(pt.n > 65535);
+		size_t found = 0;
+		for (size_t i = 0; i < pt.n; i++)
+			if (strcmp(pt.name[i], "horizon.end") == 0 && pt.value[i] == m->t1)
+				found++;
+		CU_ASSERT_EQUAL(found, 1);
+		struct param_check pc = {.t = &pt};
+		CU_ASSERT_EQUAL(dcg_config_visit(m, check_param, &pc), 0);
+		CU_ASSERT_EQUAL(pc.bad, 0);
+		CU_ASSERT_EQUAL(pc.row, pt.n);
+		free_param_table(&pt);
+	}
 	/* Every label of a long coordinate (written through a conversion
 	 * buffer sized to it), and its attachment to the series. */
 	hid_t ds = H5Dopen2(f, "/regions", H5P_DEFAULT);

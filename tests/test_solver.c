@@ -341,6 +341,171 @@ static void test_auto_preconditioner_switches(void)
 	dcg_model_free(m);
 }
 
+/* The largest difference between two runs of one model relative to each
+ * quantity's scale, max|a - b| / max|a| over every derived series and
+ * calendar-year total (as bench/peer/check.py measures), the quantity
+ * named in *worst_name. Series that are zero to round-off are compared in
+ * absolute terms against 1e-9. */
+static double scale_rel_one(const double *a, const double *b, size_t n)
+{
+	double scale = 0.0, diff = 0.0;
+	for (size_t i = 0; i < n; i++) {
+		scale = fmax(scale, fabs(a[i]));
+		diff = fmax(diff, fabs(a[i] - b[i]));
+	}
+	return scale < 1e-9 ? diff * 1e-3 : diff / scale;
+}
+
+static double scale_rel_err(const struct dcg_model *m, const struct dcg_result *a,
+			    const struct dcg_result *b, const char **worst_name)
+{
+	double worst = 0.0;
+	static const char *const annual[] = {"annual dc energy", "annual consumption",
+					     "annual unserved", "annual emissions",
+					     "annual generation"};
+	*worst_name = "none";
+	CU_ASSERT_FATAL(a->T == b->T && a->Y == b->Y);
+	for (int id = 0; id < DCG_SER_COUNT; id++) {
+		if (!a->series[id] || !b->series[id])
+			continue;
+		size_t w = dcg_series_width(m, (enum dcg_series_id)id);
+		double e = scale_rel_one(a->series[id], b->series[id], a->T * w);
+		if (e > worst) {
+			worst = e;
+			*worst_name = "a derived series";
+		}
+	}
+	const double *pa[] = {a->annual_dc_energy, a->annual_consumption,
+			      a->annual_unserved, a->annual_emissions,
+			      a->annual_generation};
+	const double *pb[] = {b->annual_dc_energy, b->annual_consumption,
+			      b->annual_unserved, b->annual_emissions,
+			      b->annual_generation};
+	size_t J = m->grid_enabled ? m->J : 0;
+	size_t w[] = {m->R, m->R, m->R, m->R, m->R * J};
+	for (int k = 0; k < 5; k++) {
+		if (!pa[k] || !pb[k] || !w[k])
+			continue;
+		double e = scale_rel_one(pa[k], pb[k], a->Y * w[k]);
+		if (e > worst) {
+			worst = e;
+			*worst_name = annual[k];
+		}
+	}
+	return worst;
+}
+
+/* A synthetic scenario of R regions with overrides. */
+static struct dcg_model *synth_model(size_t R, const char **sets, size_t nsets)
+{
+	char *text = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL_FATAL(dcg_synth_scenario(R, 1, &text, &err), 0);
+	struct dcg_model *m = NULL;
+	int rc = dcg_config_load_string(text, "<synth>", sets, nsets, &m, &err);
+	free(text);
+	if (rc)
+		printf("\n  %s\n", err.msg);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	return m;
+}
+
+/* The default method ("auto") on a non-stiff scenario stays on Adams with
+ * the fixed-point corrector to the end, and its results agree with BDF at
+ * a tight tolerance within 1e-4 of each quantity's scale: states, derived
+ * series, calendar-year totals (quadratures) and the reserve-margin events
+ * (the same crossings, at times within 1e-3 year). */
+static void test_auto_method_stays_adams_when_not_stiff(void)
+{
+	/* Thermal outage rates of 0.18 make some of the synthetic regions
+	 * cross their minimum (as in test_grid's event record). */
+	const char *sets[] = {"technologies.[0].forced_outage_rate=0.18",
+			      "technologies.[1].forced_outage_rate=0.18"};
+	struct dcg_model *m = synth_model(12, sets, 2);
+	CU_ASSERT_EQUAL(m->method, DCG_METHOD_AUTO);
+	struct dcg_result *res = solve_ok(m);
+	CU_ASSERT_STRING_EQUAL(res->stats.method, "ADAMS");
+	CU_ASSERT_STRING_EQUAL(res->stats.method_setting, "auto");
+	CU_ASSERT_STRING_EQUAL(res->stats.nonlinear_solver, "fixed_point");
+	CU_ASSERT_STRING_EQUAL(res->stats.linear_solver, "none");
+	CU_ASSERT(isnan(res->stats.method_switch_time));
+	CU_ASSERT(res->stats.restarts > 0); /* breakpoints were crossed */
+	struct dcg_model *ref = dcg_model_clone(m);
+	ref->method = DCG_METHOD_BDF;
+	ref->rtol = ref->atol = 1e-10;
+	CU_ASSERT_FATAL(dcg_model_finalize(ref, NULL) == 0);
+	struct dcg_result *rr = solve_ok(ref);
+	CU_ASSERT_STRING_EQUAL(rr->stats.method, "BDF");
+	const char *what;
+	double e = scale_rel_err(m, res, rr, &what);
+	CU_ASSERT(e < 1e-4);
+	if (e >= 1e-4)
+		printf("\n  auto vs BDF reference: %g in %s\n", e, what);
+	CU_ASSERT(res->n_events > 0);
+	CU_ASSERT_EQUAL_FATAL(res->n_events, rr->n_events);
+	for (size_t i = 0; i < res->n_events; i++) {
+		CU_ASSERT_EQUAL(res->events[i].region, rr->events[i].region);
+		CU_ASSERT_EQUAL(res->events[i].kind, rr->events[i].kind);
+		CU_ASSERT_DOUBLE_EQUAL(res->events[i].time, rr->events[i].time, 1e-3);
+	}
+	dcg_result_free(res);
+	dcg_result_free(rr);
+	dcg_model_free(m);
+	dcg_model_free(ref);
+}
+
+/* A perception delay of 0.002 year makes the system stiff (an eigenvalue
+ * near -500 per year against steps of ~0.03 year): "auto" switches to BDF
+ * and Newton's method early in the first year and still agrees with a
+ * tight BDF reference within 1e-4. */
+static void test_auto_method_switches_when_stiff(void)
+{
+	const char *sets[] = {"datacenter.perception_time_yr=0.002"};
+	struct dcg_model *m = synth_model(12, sets, 1);
+	struct dcg_result *res = solve_ok(m);
+	CU_ASSERT_STRING_EQUAL(res->stats.method, "BDF");
+	CU_ASSERT_STRING_EQUAL(res->stats.method_setting, "auto");
+	CU_ASSERT_STRING_EQUAL(res->stats.nonlinear_solver, "newton");
+	CU_ASSERT(res->stats.method_switch_time > m->t0 &&
+		  res->stats.method_switch_time < m->t0 + 1.0);
+	struct dcg_model *ref = dcg_model_clone(m);
+	ref->method = DCG_METHOD_BDF;
+	ref->rtol = ref->atol = 1e-10;
+	CU_ASSERT_FATAL(dcg_model_finalize(ref, NULL) == 0);
+	struct dcg_result *rr = solve_ok(ref);
+	CU_ASSERT(isnan(rr->stats.method_switch_time));
+	const char *what;
+	double e = scale_rel_err(m, res, rr, &what);
+	CU_ASSERT(e < 1e-4);
+	if (e >= 1e-4)
+		printf("\n  stiff auto vs BDF reference: %g in %s\n", e, what);
+	dcg_result_free(res);
+	dcg_result_free(rr);
+	dcg_model_free(m);
+	dcg_model_free(ref);
+}
+
+/* Accuracy at scale: 1,000 synthetic regions at the default tolerances are
+ * within 1e-4 of each quantity's scale of a run at rtol = atol = 1e-9
+ * (docs/performance.md, "Accuracy"). */
+static void test_accuracy_at_1000_regions(void)
+{
+	struct dcg_model *m = synth_model(1000, NULL, 0);
+	struct dcg_result *res = solve_ok(m);
+	struct dcg_model *ref = dcg_model_clone(m);
+	ref->rtol = ref->atol = 1e-9;
+	CU_ASSERT_FATAL(dcg_model_finalize(ref, NULL) == 0);
+	struct dcg_result *rr = solve_ok(ref);
+	const char *what;
+	double e = scale_rel_err(m, res, rr, &what);
+	CU_ASSERT(e < 1e-4);
+	printf("\n  1,000 regions, default tolerances: largest error %.3g (%s) ", e, what);
+	dcg_result_free(res);
+	dcg_result_free(rr);
+	dcg_model_free(m);
+	dcg_model_free(ref);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -357,6 +522,11 @@ int main(void)
 	CU_add_test(s, "GMRES preconditioners agree", test_preconditioners_agree);
 	CU_add_test(s, "auto preconditioner switches when GMRES struggles",
 		    test_auto_preconditioner_switches);
+	CU_add_test(s, "auto method stays on Adams when not stiff",
+		    test_auto_method_stays_adams_when_not_stiff);
+	CU_add_test(s, "auto method switches to BDF when stiff",
+		    test_auto_method_switches_when_stiff);
+	CU_add_test(s, "accuracy at 1,000 regions", test_accuracy_at_1000_regions);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -2,7 +2,8 @@
 """A Python peer of dcgrid: the same model, solved with scipy.
 
     /usr/bin/python3 bench/peer/dcgrid_peer.py [CONFIG] -o OUT.h5 \
-        [--dcgrid build/app/dcgrid] [--set KEY=VALUE]... [--json MODEL.json]
+        [--dcgrid build/app/dcgrid] [--set KEY=VALUE]... [--json MODEL.json] \
+        [--method BDF|LSODA|RK45|DOP853|Radau] [--tol TOL]
 
 What a careful scientist would write in numpy/scipy for the equations of
 docs/model.md, so that bench/run compares dcgrid with it on equal work:
@@ -13,9 +14,19 @@ docs/model.md, so that bench/run compares dcgrid with it on equal work:
 * the right-hand side is vectorised numpy over (regions x classes) and
   (regions x technologies) arrays, the quadratures (cumulative energy,
   consumption, unserved energy, emissions, generation) are extra ODE states;
-* scipy.integrate.solve_ivp, BDF, with the Jacobian sparsity pattern dcgrid
-  uses (a block per region and its corridor neighbours, dense national
-  columns), so scipy estimates it by grouped differences as dcgrid does;
+* scipy.integrate.solve_ivp with --method (default BDF): BDF and Radau get
+  the Jacobian sparsity pattern dcgrid uses (a block per region and its
+  corridor neighbours, dense national columns), so scipy estimates it by
+  grouped differences as dcgrid does; LSODA (scipy's wrapper of ODEPACK's,
+  Adams/BDF with stiffness detection) estimates a dense Jacobian when it
+  goes stiff; RK45 and DOP853 are explicit Runge-Kutta with error control;
+* --tol sets rtol and atol (the factor of each state's typical size), as
+  solver.rtol and solver.atol do for dcgrid but without dcgrid's scaling
+  with the region count, so that bench/peer/matched.py can choose the
+  tolerance at which each method's error equals dcgrid's;
+* every evaluation of the right-hand side is counted, including the
+  columns of difference Jacobians (solve_ivp's nfev leaves those out), as
+  "rhs_columns";
 * the horizon is integrated piecewise between schedule breakpoints and
   whole years, with the cancellation jump applied at step breakpoints, as
   solvers/cvode.c does; schedules are evaluated on the segment that holds
@@ -368,6 +379,7 @@ class Model:
         return q.ravel()
 
     def full_rhs(self, t, z):
+        self.rhs_columns += 1
         o, ydot = self.eval(t, z[: self.n])
         out = np.empty_like(z)
         out[: self.n] = ydot
@@ -597,19 +609,23 @@ def solve_pieces(m):
     years = {}
     if abs(m.t0 - round(m.t0)) < 1e-9:
         years[int(round(m.t0))] = z[n:].copy()
-    stats = {"steps": 0, "rhs_evals": 0, "jac_evals": 0, "lu": 0, "restarts": 0}
+    stats = {"steps": 0, "rhs_evals": 0, "jac_evals": 0, "lu": 0, "restarts": 0,
+             "rhs_columns": 0}
+    m.rhs_columns = 0
     ta = m.t0
     for tb in m.breakpoints + [m.t1]:
         m.prepare(0.5 * (ta + tb))
         tev = [t for t in touts if ta + 1e-9 < t < tb - 1e-9]
-        sol = solve_ivp(m.full_rhs, (ta, tb), z, method="BDF", rtol=m.rtol,
-                        atol=atol, jac_sparsity=pattern, dense_output=bool(tev))
+        opts = {"jac_sparsity": pattern} if m.method in ("BDF", "Radau") else {}
+        sol = solve_ivp(m.full_rhs, (ta, tb), z, method=m.method, rtol=m.rtol,
+                        atol=atol, dense_output=bool(tev), **opts)
         if sol.status != 0:
             raise RuntimeError(f"solve_ivp failed between {ta} and {tb}: {sol.message}")
         stats["steps"] += sol.t.size - 1
-        stats["rhs_evals"] += sol.nfev
-        stats["jac_evals"] += sol.njev
-        stats["lu"] += sol.nlu
+        stats["rhs_evals"] += int(sol.nfev)
+        stats["jac_evals"] += int(sol.njev)
+        stats["lu"] += int(sol.nlu)
+        stats["rhs_columns"] = m.rhs_columns
         for t in tev:
             rows.append((t, sol.sol(t)))
         z = sol.y[:, -1].copy()
@@ -632,7 +648,7 @@ def write_h5(path, m, rows, years, stats, timings):
     tmp = path + ".tmp"
     with h5py.File(tmp, "w") as f:
         f.attrs["schema"] = "dcgrid/1"
-        f.attrs["producer"] = "bench/peer/dcgrid_peer.py (scipy solve_ivp BDF)"
+        f.attrs["producer"] = f"bench/peer/dcgrid_peer.py (scipy solve_ivp {m.method})"
         f.attrs["scenario"] = m.d["scenario"]
         times = np.array([t for t, _ in rows])
         f.create_dataset("time", data=times)
@@ -659,7 +675,7 @@ def write_h5(path, m, rows, years, stats, timings):
             g.attrs[k] = v
         for k, v in timings.items():
             g.attrs[k + "_s"] = v
-        g.attrs["method"] = "BDF (scipy.integrate.solve_ivp)"
+        g.attrs["method"] = f"{m.method} (scipy.integrate.solve_ivp)"
         g.attrs["rtol"] = m.rtol
         g.attrs["atol"] = m.atol
     os.replace(tmp, path)
@@ -674,6 +690,10 @@ def main(argv=None):
     ap.add_argument("--json", help="use this `dcgrid config --json` dump")
     ap.add_argument("--profiles", help="hourly profiles as CSV (`dcgrid config --profiles`) "
                     "instead of those of the JSON dump")
+    ap.add_argument("--method", default="BDF",
+                    choices=["BDF", "LSODA", "RK45", "DOP853", "Radau"])
+    ap.add_argument("--tol", type=float,
+                    help="rtol and atol (default: the scenario's solver.rtol, atol)")
     a = ap.parse_args(argv)
     t_imp = time.perf_counter() - T_START
     t0 = time.perf_counter()
@@ -688,6 +708,9 @@ def main(argv=None):
             cmd += ["--set", s]
         d = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     m = Model(d, a.profiles)
+    m.method = a.method
+    if a.tol:
+        m.rtol = m.atol = a.tol
     t1 = time.perf_counter()
     rows, years, stats = solve_pieces(m)
     t2 = time.perf_counter()
@@ -695,7 +718,8 @@ def main(argv=None):
     write_h5(a.output, m, rows, years, stats, timings)
     t3 = time.perf_counter()
     timings["write"] = t3 - t2
-    rec = {"regions": m.R, "states": m.n, "quadratures": m.nq, **stats,
+    rec = {"regions": m.R, "states": m.n, "quadratures": m.nq, "method": m.method,
+           "rtol": m.rtol, **stats,
            **{k + "_s": v for k, v in timings.items()}}
     print(json.dumps(rec))
     return 0

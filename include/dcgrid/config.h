@@ -22,11 +22,17 @@
 #ifndef DCGRID_CONFIG_H
 #define DCGRID_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "dcgrid/model.h"
 #include "dcgrid/status.h"
+
+/* The top-level group of a scenario that lists the key assumptions `dcgrid
+ * serve` shows as sliders (docs/serve.md). The loader accepts it and leaves
+ * it alone; the model holds nothing of it. */
+#define DCG_CONFIG_EXPLORER_KEY "explorer"
 
 /* Loads a scenario file, applies the overrides ("path=value" strings, may be
  * NULL when nsets == 0), validates, and returns a finalized model (caller
@@ -107,6 +113,20 @@ struct dcg_param_value {
 	size_t count;
 	const char *units;
 	const char *doc;
+	/* The table's range for numbers and schedule values (±INFINITY: none;
+	 * NAN for other types; min_open/max_open: the bound itself is not
+	 * allowed), the range as `dcgrid config --keys` writes it (NULL but
+	 * from dcg_config_visit_ranges), the value a
+	 * scenario gets when it leaves the key out (NAN when it must be given
+	 * or depends on other keys), what -1 means when it is allowed besides
+	 * the range (else NULL), and the allowed names of a choice (ENUM,
+	 * NULL-terminated; else NULL). */
+	double min, max;
+	bool min_open, max_open;
+	const char *range;
+	double default_number;
+	const char *sentinel;
+	const char *const *choices;
 };
 
 /* Calls fn for every parameter of m in table order, with concrete paths
@@ -119,6 +139,13 @@ struct dcg_param_value {
 int dcg_config_visit(const struct dcg_model *m,
 		     int (*fn)(void *ctx, const struct dcg_param_value *pv),
 		     void *ctx);
+
+/* As dcg_config_visit, with pv->range filled (the range text of `dcgrid
+ * config --keys`, valid during the callback only); slower, as it formats
+ * every range. */
+int dcg_config_visit_ranges(const struct dcg_model *m,
+			    int (*fn)(void *ctx, const struct dcg_param_value *pv),
+			    void *ctx);
 
 /* Writes a reference of every key (path pattern, type, range, unit, default,
  * description) as Markdown, for docs/config.md and `dcgrid config --keys`.

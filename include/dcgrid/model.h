@@ -45,9 +45,15 @@ enum dcg_standard {
 	DCG_STD_LOLE = 1,           /* loss-of-load expectation, h/yr */
 };
 
+/* Integration method. AUTO (the default) starts with Adams-Moulton and a
+ * fixed-point corrector (no Jacobian, no linear solver) and switches to BDF
+ * with Newton's method for the rest of the run if the system turns out
+ * stiff (solvers/stiffness.h); BDF and ADAMS use Newton's method with the
+ * linear solver of solver.linear_solver throughout. */
 enum dcg_method {
 	DCG_METHOD_BDF = 0,
 	DCG_METHOD_ADAMS = 1,
+	DCG_METHOD_AUTO = 2,
 };
 
 enum dcg_linsol {

@@ -29,7 +29,13 @@ struct dcg_solver_stats {
 				included in rhs_evals */
 	double wall_time_s;
 	double last_step_yr;
-	char method[16];        /* "BDF" or "ADAMS" */
+	char method[16];        /* "BDF" or "ADAMS": the method at the end */
+	char method_setting[8]; /* solver.method: "auto", "bdf" or "adams" */
+	/* "auto": when it switched from Adams to BDF (the end of the last
+	 * Adams step), NaN if it did not. */
+	double method_switch_time;
+	/* "fixed_point" ("auto" on Adams to the end) or "newton". */
+	char nonlinear_solver[16];
 	char linear_solver[16]; /* "dense", "klu", "gmres" */
 	char preconditioner[16]; /* gmres: "none" or "block"; else "" */
 	double prec_switch_time; /* auto: when block was switched on; NaN if not */
