@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "dcgrid/dcgrid.h"
+#include "dcgrid/h5read.h"
 
 enum {
 	DCG_EXIT_OK = 0,
@@ -32,6 +33,21 @@ int dcg__exit_status(int status);
  * of err, or dcg_strerror(status) when err carries none) and returns the
  * exit status for status. */
 int dcg__report(int status, const struct dcg_error *err);
+
+/* Checks output before any work (app/output.c): an existing path must be
+ * a regular file that is none of inputs[0..n) (same inode; NULL entries
+ * are skipped) and, without force, must not exist; its folder must exist
+ * and be writable and its name leave room for the temporary name.
+ * DCG_EUSAGE or DCG_EEXIST with the message. */
+int dcg__check_output(const char *output, bool force,
+		      const char *const *inputs, size_t ninputs,
+		      struct dcg_error *err);
+
+/* Terminal-safe text (app/text.c): control characters become '?'.
+ * dcg__term_safe rewrites s in place and returns it (NULL stays NULL);
+ * dcg__fput_safe writes s to f that way. */
+char *dcg__term_safe(char *s);
+void dcg__fput_safe(const char *s, FILE *f);
 
 /* Prints "dcgrid: <message>" and a pointer to the command's help to stderr
  * and returns DCG_EXIT_USAGE. cmd may be NULL for the top level. */
@@ -114,6 +130,11 @@ int dcg__cmd_rerun(int argc, char **argv);
 struct dcg_h5_figures;
 /* Prints the key figures of n files (1 or 2; with 2 also B - A and the
  * relative change) under column headings names[i]. */
+/* Makes the strings of key figures and of a dataset description
+ * terminal-safe in place (dcg__term_safe). */
+void dcg__figures_safe(struct dcg_h5_figures *fig);
+void dcg__var_safe(struct dcg_h5_var *v);
+
 void dcg__figures_print(FILE *f, const struct dcg_h5_figures *fig, size_t n,
 			const char *const *names);
 
@@ -140,10 +161,12 @@ void dcg__json_run(FILE *f, const struct dcg_model *m,
 /* Checks "p1,p2,..." against m before the solve. */
 int dcg__check_sensitivity(const char *list, const struct dcg_model *m,
 			   struct dcg_error *err);
-/* Solves with forward sensitivities and adds /sensitivity to output. */
+/* Solves with forward sensitivities to the parameters of list (p1,p2,...),
+ * stopping when opts->should_stop asks (opts may be NULL). The caller
+ * writes them with the run (dcg_h5_write_run_sens). */
 int dcg__run_sensitivity(const char *list, const struct dcg_model *m,
-			 const char *output, struct dcg_sensitivity **ret,
-			 struct dcg_error *err);
+			 const struct dcg_solve_opts *opts,
+			 struct dcg_sensitivity **ret, struct dcg_error *err);
 void dcg__sensitivity_print(FILE *f, const struct dcg_sensitivity *s);
 
 #endif

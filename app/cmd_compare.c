@@ -233,6 +233,8 @@ int dcg__cmd_compare(int argc, char **argv)
 		rc = dcg_h5_open(argv[optind + i], &file[i], &err);
 		if (rc == 0)
 			rc = dcg_h5_key_figures(file[i], year, &fig[i], &err);
+		if (rc == 0)
+			dcg__figures_safe(&fig[i]);
 		if (rc < 0) {
 			exit_status = dcg__report(rc, &err);
 			goto finish;

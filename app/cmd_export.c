@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "dcgrid/h5read.h"
+#include "signals.h"
 #include "fmt_double.h"
 
 #define MAX_COLS 16
@@ -76,15 +77,31 @@ static int column_rank(const char *dim)
 	return 100;
 }
 
+/* True for text that a spreadsheet would run as a formula: it starts with
+ * = + - @ (or a tab or carriage return, which some strip first) and is
+ * not simply a number such as -1.5 (OWASP, "CSV Injection"). */
+static bool formula_like(const char *s)
+{
+	if (!strchr("=+-@\t\r", s[0]) || s[0] == '\0')
+		return false;
+	char *end = NULL;
+	(void)strtod(s, &end);
+	return end == s || *end != '\0';
+}
+
 /* Writes s as one CSV cell, quoted when it holds a comma, quote or line
- * break (RFC 4180). */
+ * break (RFC 4180); a formula-like label (a file from elsewhere may hold
+ * one) gets a leading apostrophe, quoted, so it shows as text. */
 static void put_cell(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	bool formula = formula_like(s);
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -178,9 +195,25 @@ static bool exportable(const struct dcg_h5_var *v, char *group, size_t size)
 
 struct out_file {
 	char group[64];
-	char path[4096];
+	char path[4096]; /* the final name, DIR/<group>.csv */
+	char tmp[4200];  /* where it is written first, TMPDIR/<group>.csv */
 	size_t rows;
 };
+
+/* A series the export cannot label: numeric, in a group of series, along
+ * time or years, but with an axis that has no dimension scale. Refused
+ * rather than skipped, so that no export is silently incomplete. */
+static bool unlabelled_series(const struct dcg_h5_var *v)
+{
+	if (v->kind != DCG_H5_NUMBER || v->is_scale || v->rank < 1 ||
+	    (strcmp(v->dim_name[0], "time") != 0 &&
+	     strcmp(v->dim_name[0], "year") != 0))
+		return false;
+	for (int i = 0; i < v->rank; i++)
+		if (!v->dim_name[i][0])
+			return true;
+	return false;
+}
 
 static int write_group(struct dcg_h5_file *h, const char *group,
 		       const struct dcg_h5_var *vars, size_t nvars,
@@ -221,12 +254,15 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 			memcpy(cols[b - 1], tmp, sizeof tmp);
 		}
 
-	FILE *f = fopen(out->path, "w");
+	FILE *f = fopen(out->tmp, "wx");
 	if (!f)
 		return dcg_error_set(err, DCG_EIO, "cannot create %s: %s",
 				     out->path, strerror(errno));
-	for (size_t c = 0; c < ncols; c++)
-		fprintf(f, "%s,", column_name(cols[c]));
+	/* Axis and dataset names come from the file: cells like the rest. */
+	for (size_t c = 0; c < ncols; c++) {
+		put_cell(f, column_name(cols[c]));
+		fputc(',', f);
+	}
 	fputs("variable,value,units\n", f);
 
 	for (size_t i = 0; i < nvars && rc == 0; i++) {
@@ -272,12 +308,17 @@ static int write_group(struct dcg_h5_file *h, const char *group,
 			}
 			char num[40];
 			dcg__format_double(num, sizeof num, data[p]);
-			fprintf(f, "%s,%s,", name, num);
+			put_cell(f, name);
+			fprintf(f, ",%s,", num);
 			put_cell(f, v->units);
 			fputc('\n', f);
-			out->rows++;
+			/* A signal stops the export between rows. */
+			if (++out->rows % 4096 == 0 && dcg__signals_caught())
+				break;
 		}
 		free(data);
+		if (dcg__signals_caught() && rc == 0)
+			rc = dcg_error_set(err, DCG_EINTERRUPTED, "interrupted");
 	}
 	if (ferror(f) && rc == 0)
 		rc = dcg_error_set(err, DCG_EIO, "cannot write %s: %s",
@@ -296,7 +337,7 @@ static int write_events(struct dcg_h5_file *h, struct out_file *out,
 	int rc = dcg_h5_read_events(h, &ev, &n, err);
 	if (rc)
 		return rc;
-	FILE *f = fopen(out->path, "w");
+	FILE *f = fopen(out->tmp, "wx");
 	if (!f) {
 		free(ev);
 		return dcg_error_set(err, DCG_EIO, "cannot create %s: %s",
@@ -336,6 +377,7 @@ int dcg__cmd_export(int argc, char **argv)
 	struct cache *cache = NULL;
 	size_t nvars = 0, nout = 0;
 	const char *dir = NULL;
+	char tmpdir[4096] = "";
 	bool force = false;
 	int c, rc, exit_status = DCG_EXIT_OK;
 
@@ -379,13 +421,28 @@ int dcg__cmd_export(int argc, char **argv)
 	/* The groups, in file order, then the events. */
 	for (size_t i = 0; i < nvars; i++) {
 		char g[64];
+		if (unlabelled_series(&vars[i])) {
+			dcg_error_set(&err, DCG_EFORMAT,
+				      "%s: %s has an axis without a dimension "
+				      "scale (the CSV could not label its rows)",
+				      argv[optind], vars[i].path);
+			exit_status = dcg__report(DCG_EFORMAT, &err);
+			goto finish;
+		}
 		if (!exportable(&vars[i], g, sizeof g))
 			continue;
 		size_t k = 0;
 		while (k < nout && strcmp(out[k].group, g) != 0)
 			k++;
-		if (k < nout || nout == MAX_GROUPS)
+		if (k < nout)
 			continue;
+		if (nout == MAX_GROUPS) {
+			dcg_error_set(&err, DCG_EFORMAT,
+				      "%s: more than %d groups of series",
+				      argv[optind], MAX_GROUPS);
+			exit_status = dcg__report(DCG_EFORMAT, &err);
+			goto finish;
+		}
 		memset(&out[nout], 0, sizeof out[nout]);
 		snprintf(out[nout].group, sizeof out[nout].group, "%s", g);
 		nout++;
@@ -400,13 +457,15 @@ int dcg__cmd_export(int argc, char **argv)
 			 out[k].group);
 
 	/* Refuse before writing anything, as `run` does. */
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		dcg_error_set(&err, DCG_EIO, "cannot create %s: %s", dir,
-			      strerror(errno));
-		exit_status = dcg__report(DCG_EIO, &err);
+	struct stat st;
+	bool dir_exists = stat(dir, &st) == 0;
+	if (dir_exists && !S_ISDIR(st.st_mode)) {
+		dcg_error_set(&err, DCG_EUSAGE,
+			      "cannot write into %s: not a folder", dir);
+		exit_status = dcg__report(DCG_EUSAGE, &err);
 		goto finish;
 	}
-	for (size_t k = 0; k < nout && !force; k++)
+	for (size_t k = 0; k < nout && !force && dir_exists; k++)
 		if (access(out[k].path, F_OK) == 0) {
 			dcg_error_set(&err, DCG_EEXIST,
 				      "%s exists; use --force to replace it",
@@ -415,20 +474,92 @@ int dcg__cmd_export(int argc, char **argv)
 			goto finish;
 		}
 
+	/* All or nothing: every CSV is written into a temporary folder beside
+	 * DIR and moved into place only when all are complete; a new DIR is
+	 * the temporary folder renamed. A failure, a full disk or a signal
+	 * leaves DIR as it was. */
+	if (dcg__signals_install() < 0) {
+		perror("dcgrid: cannot install signal handlers");
+		exit_status = DCG_EXIT_FAILURE;
+		goto finish;
+	}
+	{
+		size_t len = strlen(dir);
+		while (len > 1 && dir[len - 1] == '/')
+			len--;
+		size_t cut = len;
+		while (cut > 0 && dir[cut - 1] != '/')
+			cut--;
+		int dlen = (int)cut;
+		int n = snprintf(tmpdir, sizeof tmpdir, "%.*s.%.*s.tmp.XXXXXX",
+				 dlen, dir, (int)(len - (size_t)dlen),
+				 dir + dlen);
+		if (n < 0 || (size_t)n >= sizeof tmpdir || !mkdtemp(tmpdir)) {
+			dcg_error_set(&err, DCG_EIO,
+				      "cannot create a temporary folder beside "
+				      "%s: %s",
+				      dir, n < 0 || (size_t)n >= sizeof tmpdir
+						   ? "name too long"
+						   : strerror(errno));
+			tmpdir[0] = '\0';
+			exit_status = dcg__report(DCG_EIO, &err);
+			goto finish;
+		}
+		(void)dcg__signals_add_temp(tmpdir);
+	}
 	for (size_t k = 0; k < nout; k++) {
-		if (strcmp(out[k].group, "events") == 0)
+		snprintf(out[k].tmp, sizeof out[k].tmp, "%s/%s.csv", tmpdir,
+			 out[k].group);
+		(void)dcg__signals_add_temp(out[k].tmp);
+	}
+
+	for (size_t k = 0; k < nout; k++) {
+		if (dcg__signals_caught())
+			rc = DCG_EINTERRUPTED;
+		else if (strcmp(out[k].group, "events") == 0)
 			rc = write_events(h, &out[k], &err);
 		else
 			rc = write_group(h, out[k].group, vars, nvars, cache,
 					 &out[k], &err);
+		if (rc == DCG_EINTERRUPTED || dcg__signals_caught()) {
+			exit_status = dcg__interrupted(dcg__signals_caught(),
+						       NULL, dir);
+			goto finish;
+		}
 		if (rc < 0) {
 			exit_status = dcg__report(rc, &err);
 			goto finish;
 		}
-		printf("Wrote %s (%zu rows)\n", out[k].path, out[k].rows);
 	}
+	/* Into place, with signals held: a new folder in one rename, an
+	 * existing one file by file (each rename atomic). */
+	sigset_t held;
+	bool holding = dcg__signals_hold(&held) == 0;
+	if (!dir_exists && rename(tmpdir, dir) == 0) {
+		tmpdir[0] = '\0';
+	} else {
+		for (size_t k = 0; k < nout && rc == 0; k++)
+			if (rename(out[k].tmp, out[k].path) != 0)
+				rc = dcg_error_set(&err, DCG_EIO,
+						   "cannot move %s into place: %s",
+						   out[k].path, strerror(errno));
+	}
+	if (holding)
+		dcg__signals_release(&held);
+	if (rc < 0) {
+		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+	for (size_t k = 0; k < nout; k++)
+		printf("Wrote %s (%zu rows)\n", out[k].path, out[k].rows);
 
 finish:
+	if (tmpdir[0]) {
+		for (size_t k = 0; k < nout; k++)
+			(void)unlink(out[k].tmp);
+		(void)rmdir(tmpdir);
+	}
+	dcg__signals_forget_temps();
 	if (cache)
 		cache_free(cache);
 	free(cache);

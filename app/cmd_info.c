@@ -35,7 +35,7 @@ static void print_attr(struct dcg_h5_file *h, const char *label,
 {
 	char *text = NULL;
 	if (dcg_h5_attr_text(h, "/", name, &text, NULL) == 0) {
-		printf("%-12s%s\n", label, text);
+		printf("%-12s%s\n", label, dcg__term_safe(text));
 		free(text);
 	}
 }
@@ -56,9 +56,9 @@ static void print_solver(struct dcg_h5_file *h)
 		return;
 	printf("\nSolver statistics (/solver)\n");
 	for (size_t i = 0; i < n; i++) {
-		printf("  %-20s ", a[i].name);
+		printf("  %-20s ", dcg__term_safe(a[i].name));
 		if (a[i].kind == DCG_H5_STRING)
-			printf("%s\n", a[i].text);
+			printf("%s\n", dcg__term_safe(a[i].text));
 		else if (a[i].kind == DCG_H5_NUMBER && a[i].is_integer)
 			printf("%.0f\n", a[i].number);
 		else if (a[i].kind == DCG_H5_NUMBER)
@@ -113,7 +113,8 @@ static void print_events(struct dcg_h5_file *h)
 	if (n == 0)
 		printf("  none: every region stays above its minimum\n");
 	for (size_t i = 0; i < n; i++)
-		printf("  %9.3f  %-24s %s\n", ev[i].time, ev[i].region_name,
+		printf("  %9.3f  %-24s %s\n", ev[i].time,
+		       dcg__term_safe(ev[i].region_name),
 		       ev[i].kind == 0 ? "falls below its minimum" :
 					 "recovers above its minimum");
 	free(ev);
@@ -160,6 +161,9 @@ int dcg__cmd_info(int argc, char **argv)
 		goto finish;
 	}
 
+	dcg__figures_safe(&fig);
+	for (size_t i = 0; i < nvars; i++)
+		dcg__var_safe(&vars[i]);
 	struct stat st;
 	if (stat(path, &st) == 0)
 		printf("%-12s%s (%lld bytes)\n", "File", path,

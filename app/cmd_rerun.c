@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "dcgrid/h5read.h"
 #include "dcgrid/sensitivity.h"
+#include "signals.h"
 
 /* The --sensitivity list of a file with a /sensitivity group ("p1,p2"),
  * or NULL without one (caller frees). */
@@ -129,7 +130,7 @@ int dcg__cmd_rerun(int argc, char **argv)
 	}
 	if (dcg_h5_attr_text(orig, "/", "dcgrid_version", &version, NULL) ==
 		    0 &&
-	    strcmp(version, DCG_VERSION) != 0)
+	    strcmp(dcg__term_safe(version), DCG_VERSION) != 0)
 		fprintf(stderr,
 			"dcgrid: warning: %s was written by dcgrid %s, this is "
 			"%s; results may differ for that reason\n",
@@ -139,10 +140,17 @@ int dcg__cmd_rerun(int argc, char **argv)
 		goto finish;
 	}
 	snprintf(origin, sizeof origin, "%s (attribute config)", path);
-	if ((rc = dcg_config_load_string(stored, origin, NULL, 0, &m, &err)) <
-		    0 ||
+	/* The stored config is input from whoever wrote the file: parsed
+	 * with @include refused. */
+	if ((rc = dcg_config_load_stored(stored, origin, &m, &err)) < 0 ||
 	    (rc = dcg_config_dump(m, &dumped, &err)) < 0) {
 		exit_status = dcg__report(rc, &err);
+		goto finish;
+	}
+	/* SIGINT and SIGTERM as in run; the temporary folder goes too. */
+	if (dcg__signals_install() < 0) {
+		perror("dcgrid: cannot install signal handlers");
+		exit_status = DCG_EXIT_FAILURE;
 		goto finish;
 	}
 	if (!output) {
@@ -159,31 +167,54 @@ int dcg__cmd_rerun(int argc, char **argv)
 		}
 		snprintf(tmpfile, sizeof tmpfile, "%s/rerun.h5", tmpdir);
 		output = tmpfile;
-	} else if (!force && access(output, F_OK) == 0) {
-		dcg_error_set(&err, DCG_EEXIST,
-			      "%s exists; use --force to replace it", output);
-		exit_status = dcg__report(DCG_EEXIST, &err);
-		goto finish;
+		(void)dcg__signals_add_temp(tmpdir);
+		(void)dcg__signals_add_temp(tmpfile);
+	} else {
+		const char *inputs[1] = { path };
+		if ((rc = dcg__check_output(output, force, inputs, 1, &err)) <
+		    0) {
+			exit_status = dcg__report(rc, &err);
+			goto finish;
+		}
 	}
 
 	dcg__progress_init(&progress, quiet);
 	struct dcg_solve_opts opts = {
 		.progress = dcg__progress_cb,
 		.progress_ctx = &progress,
+		.should_stop = dcg__signals_should_stop,
 	};
 	solve_rc = dcg_solve(m, &opts, &res, &solve_err);
 	dcg__progress_finish(&progress);
+	if (solve_rc == DCG_EINTERRUPTED || dcg__signals_caught()) {
+		exit_status = dcg__interrupted(dcg__signals_caught(),
+					       &solve_err, output);
+		goto finish;
+	}
 	if (solve_rc < 0 && !(solve_rc == DCG_ESOLVER && res)) {
 		exit_status = dcg__report(solve_rc, &solve_err);
 		goto finish;
 	}
 	/* A file with forward sensitivities gets them again, for the same
 	 * parameters, as `dcgrid run --sensitivity` adds them. */
-	if ((rc = dcg_h5_write_run(output, m, res, dumped, force, &err)) < 0 ||
-	    (sens_list && solve_rc == 0 &&
-	     (rc = dcg__run_sensitivity(sens_list, m, output, &sens, &err)) <
-		     0) ||
-	    (rc = dcg_h5_open(output, &again, &err)) < 0 ||
+	if (sens_list && solve_rc == 0) {
+		rc = dcg__run_sensitivity(sens_list, m, &opts, &sens, &err);
+		if (rc == DCG_EINTERRUPTED || dcg__signals_caught()) {
+			exit_status = dcg__interrupted(dcg__signals_caught(),
+						       &err, output);
+			goto finish;
+		}
+		if (rc < 0) {
+			exit_status = dcg__report(rc, &err);
+			goto finish;
+		}
+	}
+	sigset_t held;
+	bool holding = dcg__signals_hold(&held) == 0;
+	rc = dcg_h5_write_run_sens(output, m, res, sens, dumped, force, &err);
+	if (holding)
+		dcg__signals_release(&held);
+	if (rc < 0 || (rc = dcg_h5_open(output, &again, &err)) < 0 ||
 	    (rc = dcg_h5_compare(orig, again, &diffs, &ndiff, &ncompared,
 				 &err)) < 0) {
 		exit_status = dcg__report(rc, &err);
@@ -211,7 +242,8 @@ int dcg__cmd_rerun(int argc, char **argv)
 		printf("%zu of %zu datasets differ (A = %s, B = the re-run):\n",
 		       ndiff, ncompared, path);
 		for (size_t i = 0; i < ndiff; i++) {
-			printf("  %-36s %s", diffs[i].path, diffs[i].what);
+			printf("  %-36s %s", dcg__term_safe(diffs[i].path),
+			       diffs[i].what);
 			if (strcmp(diffs[i].what, "values") == 0)
 				printf(": %zu element%s differ%s", diffs[i].n_differ,
 				       diffs[i].n_differ == 1 ? "" : "s",
@@ -236,6 +268,7 @@ finish:
 		(void)unlink(tmpfile);
 	if (tmpdir[0])
 		(void)rmdir(tmpdir);
+	dcg__signals_forget_temps();
 	free(diffs);
 	free(sens_list);
 	dcg_sensitivity_free(sens);

@@ -86,48 +86,6 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return -1;
 }
 
-/* The output's folder must exist and be writable: found out before the
- * solve, not after it. */
-static int check_output_folder(const char *output, struct dcg_error *err)
-{
-	const char *slash = strrchr(output, '/');
-	char dir[4096];
-	struct stat st;
-
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else
-		snprintf(dir, sizeof dir, "%.*s",
-			 slash == output ? 1 : (int)(slash - output), output);
-	if (stat(dir, &st) != 0)
-		return dcg_error_set(err, DCG_EUSAGE,
-				     "cannot write %s: the folder %s does not "
-				     "exist",
-				     output, dir);
-	if (!S_ISDIR(st.st_mode))
-		return dcg_error_set(err, DCG_EUSAGE,
-				     "cannot write %s: %s is not a folder",
-				     output, dir);
-	if (access(dir, W_OK | X_OK) != 0)
-		return dcg_error_set(err, DCG_EUSAGE,
-				     "cannot write %s: the folder %s is not "
-				     "writable",
-				     output, dir);
-	return 0;
-}
-
-/* 128 + the signal number, as a shell reports a process it killed. */
-static int interrupted(int sig, const struct dcg_error *solve_err,
-		       const char *output)
-{
-	fprintf(stderr, "dcgrid: %s: %s; nothing was written to %s\n",
-		sig == SIGINT ? "SIGINT" : "SIGTERM",
-		solve_err->status == DCG_EINTERRUPTED ? solve_err->msg
-						      : "interrupted",
-		output);
-	return 128 + sig;
-}
-
 int dcg__cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -171,14 +129,8 @@ int dcg__cmd_run(int argc, char **argv)
 	}
 	/* The writer refuses too; checking first saves a solve that could not
 	 * be written anyway. */
-	if (!a.force && access(output, F_OK) == 0) {
-		dcg_error_set(&err, DCG_EEXIST,
-			      "%s exists; use --force to replace it", output);
-		exit_status = dcg__report(DCG_EEXIST, &err);
-		goto finish;
-	}
-
-	if ((rc = check_output_folder(output, &err)) < 0) {
+	const char *inputs[1] = { a.config };
+	if ((rc = dcg__check_output(output, a.force, inputs, 1, &err)) < 0) {
 		exit_status = dcg__report(rc, &err);
 		goto finish;
 	}
@@ -207,7 +159,7 @@ int dcg__cmd_run(int argc, char **argv)
 	if (solve_rc == DCG_EINTERRUPTED || dcg__signals_caught()) {
 		/* Stopped on request: a partial result would pass for an
 		 * answer, so nothing is written. */
-		exit_status = interrupted(dcg__signals_caught(), &solve_err,
+		exit_status = dcg__interrupted(dcg__signals_caught(), &solve_err,
 					  output);
 		goto finish;
 	}
@@ -216,17 +168,43 @@ int dcg__cmd_run(int argc, char **argv)
 		goto finish;
 	}
 
-	rc = dcg_h5_write_run(output, m, res, config_text, a.force, &err);
+	/* The sensitivities come before the write: they go into the same
+	 * file, published by one rename (all or nothing). */
+	if (a.sensitivity && solve_rc == 0) {
+		rc = dcg__run_sensitivity(a.sensitivity, m, &opts, &sens, &err);
+		if (rc == DCG_EINTERRUPTED || dcg__signals_caught()) {
+			exit_status = dcg__interrupted(dcg__signals_caught(), &err,
+						  output);
+			goto finish;
+		}
+		if (rc < 0) {
+			exit_status = dcg__report(rc, &err);
+			goto finish;
+		}
+	}
+
+	/* A signal during the write waits for it (a moment): the writer
+	 * removes its own temporary file on failure, and a process killed
+	 * half-way would leave it. */
+	sigset_t held;
+	bool holding = dcg__signals_hold(&held) == 0;
+	rc = dcg_h5_write_run_sens(output, m, res, sens, config_text, a.force,
+				   &err);
+	if (holding)
+		dcg__signals_release(&held);
 	if (rc < 0) {
 		if (solve_rc < 0)
 			dcg__report(solve_rc, &solve_err);
 		exit_status = dcg__report(rc, &err);
 		goto finish;
 	}
-
-	if (a.sensitivity && solve_rc == 0 &&
-	    (rc = dcg__run_sensitivity(a.sensitivity, m, output, &sens, &err)) < 0) {
-		exit_status = dcg__report(rc, &err);
+	if (dcg__signals_caught()) {
+		/* It came while the file was written: the file is complete. */
+		int sig = dcg__signals_caught();
+		fprintf(stderr, "dcgrid: %s: arrived while writing; %s is "
+				"complete\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM", output);
+		exit_status = 128 + sig;
 		goto finish;
 	}
 	if (a.json)

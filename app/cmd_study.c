@@ -338,26 +338,13 @@ int dcg__cmd_study(int argc, char **argv)
 		snprintf(default_output, len, "%s.h5", s->name);
 		output = default_output;
 	}
-	if (!a.force && access(output, F_OK) == 0) {
-		dcg_error_set(&err, DCG_EEXIST, "%s exists; use --force to replace it", output);
-		exit_status = rank == 0 ? dcg__report(DCG_EEXIST, &err) : DCG_EXIT_USAGE;
-		goto finish;
-	}
-	/* The folder must exist and be writable before any member runs (the
-	 * checkpoint lives there too). */
+	/* The output (not a folder or device, not the study file or its
+	 * scenario) and its folder, before any member runs (the checkpoint
+	 * lives there too). */
 	{
-		const char *slash = strrchr(output, '/');
-		char dir[4096];
-		if (!slash)
-			snprintf(dir, sizeof dir, ".");
-		else
-			snprintf(dir, sizeof dir, "%.*s",
-				 slash == output ? 1 : (int)(slash - output), output);
-		if (access(dir, W_OK | X_OK) != 0) {
-			dcg_error_set(&err, DCG_EUSAGE, "cannot write %s: the folder %s %s",
-				      output, dir,
-				      access(dir, F_OK) != 0 ? "does not exist" : "is not writable");
-			exit_status = rank == 0 ? dcg__report(DCG_EUSAGE, &err) : DCG_EXIT_USAGE;
+		const char *inputs[2] = { s->path, s->scenario_path };
+		if ((rc = dcg__check_output(output, a.force, inputs, 2, &err)) < 0) {
+			exit_status = rank == 0 ? dcg__report(rc, &err) : dcg__exit_status(rc);
 			goto finish;
 		}
 	}
@@ -419,8 +406,14 @@ int dcg__cmd_study(int argc, char **argv)
 	if (rank == 0) {
 		rc = dcg_study_analyse(s, e, &an, &err);
 		double t_analysed = wall();
-		if (!rc)
+		if (!rc) {
+			/* As in run: the write finishes before a signal acts. */
+			sigset_t held;
+			bool holding = dcg__signals_hold(&held) == 0;
 			rc = dcg_h5_write_study(output, s, e, an, a.force, &err);
+			if (holding)
+				dcg__signals_release(&held);
+		}
 		double t_written = wall();
 		if (rc) {
 			exit_status = dcg__report(rc, &err);

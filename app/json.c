@@ -230,8 +230,8 @@ static int split_paths(const char *list, char ***ret, size_t *ret_n)
 }
 
 int dcg__run_sensitivity(const char *list, const struct dcg_model *m,
-			 const char *output, struct dcg_sensitivity **ret,
-			 struct dcg_error *err)
+			 const struct dcg_solve_opts *opts,
+			 struct dcg_sensitivity **ret, struct dcg_error *err)
 {
 	char **paths = NULL;
 	size_t n = 0;
@@ -243,11 +243,8 @@ int dcg__run_sensitivity(const char *list, const struct dcg_model *m,
 				   "--sensitivity needs parameter paths, e.g. "
 				   "--sensitivity segments.[1].growth,hardware.[1].life_yr");
 	else
-		rc = dcg_sensitivity_solve(m, (const char *const *)paths, n, ret, err);
-	if (!rc && output && (rc = dcg_h5_add_sensitivity(output, *ret, err))) {
-		dcg_sensitivity_free(*ret);
-		*ret = NULL;
-	}
+		rc = dcg_sensitivity_solve_opts(m, (const char *const *)paths, n,
+						opts, ret, err);
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);

@@ -40,40 +40,6 @@ void dcg__sets_free(struct dcg__sets *s)
 	s->n = s->cap = 0;
 }
 
-/* Reads all of f into a NUL-terminated buffer (caller frees). */
-static int read_all(FILE *f, const char *name, char **ret_text,
-		    struct dcg_error *err)
-{
-	size_t len = 0, cap = 1 << 16;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", name);
-	for (;;) {
-		if (cap - len < 2) {
-			char *b = realloc(buf, 2 * cap);
-			if (!b) {
-				free(buf);
-				return dcg_error_set(err, DCG_ENOMEM,
-						     "%s: out of memory", name);
-			}
-			buf = b;
-			cap *= 2;
-		}
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		return dcg_error_set(err, DCG_EIO, "%s: read error", name);
-	}
-	buf[len] = '\0';
-	*ret_text = buf;
-	return DCG_OK;
-}
-
 int dcg__load_model(const char *path, const struct dcg__sets *sets,
 		    struct dcg_model **ret_model, struct dcg_error *err)
 {
@@ -90,8 +56,10 @@ int dcg__load_model(const char *path, const struct dcg__sets *sets,
 		return dcg_config_load_file(path, v, sets->n, ret_model, err);
 	}
 
+	/* Standard input is read bounded by the memory limit. */
 	char *text = NULL;
-	int rc = read_all(stdin, "<stdin>", &text, err);
+	size_t len = 0;
+	int rc = dcg_config_read_text("-", &text, &len, err);
 	if (rc < 0)
 		return rc;
 	rc = dcg_config_load_string(text, "<stdin>", v, sets->n, ret_model,

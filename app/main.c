@@ -17,6 +17,7 @@ int dcg__exit_status(int status)
 	case DCG_EUSAGE:
 	case DCG_EEXIST:
 	case DCG_ELIMIT: /* a request too large for this machine */
+	case DCG_EFORMAT: /* a result file that is damaged or not dcgrid's */
 		return DCG_EXIT_USAGE;
 	default:
 		return DCG_EXIT_FAILURE;
@@ -25,9 +26,12 @@ int dcg__exit_status(int status)
 
 int dcg__report(int status, const struct dcg_error *err)
 {
-	if (err && err->msg[0] != '\0')
-		fprintf(stderr, "dcgrid: %s\n", err->msg);
-	else
+	if (err && err->msg[0] != '\0') {
+		/* Messages quote names and values from files. */
+		fputs("dcgrid: ", stderr);
+		dcg__fput_safe(err->msg, stderr);
+		fputc('\n', stderr);
+	} else
 		fprintf(stderr, "dcgrid: %s\n", dcg_strerror(status));
 	return dcg__exit_status(status);
 }

@@ -603,6 +603,15 @@ static int read_schedule(struct load *ld, const struct dcg__param *p,
 			    "%s has %zu years but %zu values (year and value "
 			    "need the same length)",
 			    path, ny, nv);
+	/* The right-hand side looks a schedule up at every evaluation: a
+	 * million points made a run take minutes. Monthly points over the
+	 * longest horizon (500 years) are 6,000. */
+	if (ny > DCG_SCHEDULE_POINTS_MAX)
+		return fail(ld, sy,
+			    "%s has %zu points (at most %d: a schedule is "
+			    "interpolated at every step, so keep it to the "
+			    "points that matter)",
+			    path, ny, DCG_SCHEDULE_POINTS_MAX);
 	year = malloc(ny * sizeof *year);
 	value = malloc(ny * sizeof *value);
 	if (!year || !value) {
@@ -1772,6 +1781,28 @@ static int memory_limit(double *ret, struct dcg_error *err)
 	return 0;
 }
 
+int dcg_memory_limit(double *ret_bytes, struct dcg_error *err)
+{
+	return memory_limit(ret_bytes, err);
+}
+
+int dcg_memory_refuse(const char *what, double need, struct dcg_error *err)
+{
+	double limit = HUGE_VAL;
+	int rc = memory_limit(&limit, err);
+	if (rc || need <= limit)
+		return rc;
+	char n[32], lim[32];
+	fmt_bytes(n, sizeof n, need);
+	fmt_bytes(lim, sizeof lim, limit);
+	return dcg_error_set(err, DCG_ELIMIT, "%s need %s; the limit is %s%s",
+			     what, n, lim,
+			     getenv("DCGRID_MEMORY_LIMIT")
+				     ? " (from DCGRID_MEMORY_LIMIT)"
+				     : " (half the physical memory; set "
+				       "DCGRID_MEMORY_LIMIT to change it)");
+}
+
 /* Refuses a model whose run would not fit in memory, before anything
  * large is allocated: the result (every state, quadrature and derived
  * series at every output time) is held twice at the end, as arrays and as
@@ -2136,13 +2167,47 @@ static int syntax_error(const config_t *cfg, const char *origin,
 
 /* Reads a scenario file whole, for the checks above and the text of
  * syntax errors. Caller frees *ret_text. */
+static int read_stream(FILE *f, const char *path, char **ret_text,
+		       size_t *ret_len, struct dcg_error *err);
+
 static int read_text(const char *path, char **ret_text, size_t *ret_len,
 		     struct dcg_error *err)
 {
+	/* A FIFO would block opening until a writer comes and a device can
+	 * be endless: a scenario named by path is a regular file (standard
+	 * input, "-", is read bounded by the memory limit instead). */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return dcg_error_set(err, DCG_ECONFIG,
+				     "%s: not a regular file (%s; give a file, "
+				     "or - for standard input)",
+				     path,
+				     S_ISFIFO(st.st_mode) ? "a FIFO"
+				     : S_ISSOCK(st.st_mode)
+					     ? "a socket"
+					     : "a device");
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return dcg_error_set(err, DCG_EIO, "%s: cannot open: %s", path,
 				     strerror(errno));
+	int rc = read_stream(f, path, ret_text, ret_len, err);
+	fclose(f);
+	return rc;
+}
+
+int dcg_config_read_text(const char *path, char **ret_text, size_t *ret_len,
+			 struct dcg_error *err)
+{
+	if (strcmp(path, "-") == 0)
+		return read_stream(stdin, "<stdin>", ret_text, ret_len, err);
+	return read_text(path, ret_text, ret_len, err);
+}
+
+/* Reads all of f, refusing (DCG_ELIMIT) as soon as the text read so far
+ * would not load under the memory limit. */
+static int read_stream(FILE *f, const char *path, char **ret_text,
+		       size_t *ret_len, struct dcg_error *err)
+{
 	size_t cap = 1 << 14, len = 0;
 	char *buf = NULL;
 	int rc = 0;
@@ -2192,7 +2257,6 @@ static int read_text(const char *path, char **ret_text, size_t *ret_len,
 	buf = NULL;
 finish:
 	free(buf);
-	fclose(f);
 	return rc;
 }
 
@@ -2382,6 +2446,32 @@ int dcg_config_load_string(const char *text, const char *origin,
 finish:
 	config_destroy(&cfg);
 	return rc;
+}
+
+int dcg_config_load_stored(const char *text, const char *origin,
+			   struct dcg_model **ret_model, struct dcg_error *err)
+{
+	/* libconfig 1.5 has no switch for @include: its scanner takes the
+	 * directive only at the start of a line, after blanks, so such a
+	 * line is refused before libconfig sees the text. */
+	unsigned line = 1;
+	if (!origin)
+		origin = "<string>";
+	for (const char *p = text; *p; line++) {
+		const char *q = p + strspn(p, " \t");
+		if (strncmp(q, "@include", 8) == 0)
+			return dcg_error_set(err, DCG_ECONFIG,
+					     "%s:%u: @include in a stored config "
+					     "(dcgrid stores the resolved config, "
+					     "without includes; a result file "
+					     "cannot make dcgrid read other files)",
+					     origin, line);
+		const char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return dcg_config_load_string(text, origin, NULL, 0, ret_model, err);
 }
 
 const char *dcg_config_default_text(void)

@@ -16,6 +16,7 @@
  * one-at-a-time and Morris levels at 0 and 1 stay finite).
  */
 #include <errno.h>
+#include <unistd.h>
 #include <gsl/gsl_cdf.h>
 #include <libconfig.h>
 #include <math.h>
@@ -488,44 +489,18 @@ static int find_series(const char *name, int *ret)
 
 /* ---- the file ----------------------------------------------------------- */
 
+/* The study file and its base scenario, read bounded by the memory limit
+ * and only from regular files (dcg_config_read_text). */
 static char *read_text(const char *path, struct dcg_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	char *buf = NULL;
+	size_t len = 0;
+	if (access(path, R_OK) != 0) {
 		dcg_error_set(err, DCG_EUSAGE, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t len = 0, cap = 1 << 14;
-	char *buf = malloc(cap);
-	bool oom = !buf;
-	while (!oom) {
-		if (cap - len < 2) {
-			char *b = realloc(buf, 2 * cap);
-			if (!b) {
-				oom = true;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		size_t got = fread(&buf[len], 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (oom) {
-		free(buf);
-		buf = NULL;
-		dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
-	}
-	else if (ferror(f)) {
-		dcg_error_set(err, DCG_EIO, "%s: read error", path);
-		free(buf);
-		buf = NULL;
-	} else {
-		buf[len] = '\0';
-	}
-	fclose(f);
+	if (dcg_config_read_text(path, &buf, &len, err) < 0)
+		return NULL;
 	return buf;
 }
 
@@ -546,6 +521,7 @@ void dcg_study_free(struct dcg_study *s)
 	free(s->path);
 	free(s->scenario_path);
 	free(s->base_text);
+	free(s->resolved_text);
 	free(s->text);
 	free(s);
 }
@@ -756,6 +732,12 @@ static int check_base(struct sload *ld, struct dcg_study *s)
 		rc = dcg_error_set(ld->err, rc < 0 ? rc : DCG_ECONFIG,
 				   "%s: the base scenario with the study's "
 				   "overrides does not load: %s", ld->path, e.msg);
+		goto finish;
+	}
+	/* What the members' results depend on, whatever files it came from:
+	 * a checkpoint is bound to it (solvers/ensemble.c). */
+	if ((rc = dcg_config_dump(m, &s->resolved_text, &e))) {
+		rc = dcg_error_set(ld->err, rc, "%s: %s", ld->path, e.msg);
 		goto finish;
 	}
 	for (size_t i = 0; i < s->nmetrics; i++) {

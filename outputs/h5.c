@@ -71,6 +71,7 @@
 
 #include "dcgrid/config.h"
 #include "dcgrid/h5.h"
+#include "dcgrid/sensitivity.h"
 #include "dcgrid/version.h"
 #include "h5_internal.h"
 
@@ -78,6 +79,7 @@ struct writer {
 	const char *path; /* the final name, used in every message */
 	const struct dcg_model *m;
 	const struct dcg_result *res;
+	const struct dcg_sensitivity *sens; /* NULL: no /sensitivity */
 	struct dcg_error *err;
 	hid_t file;
 	hid_t gcpl;     /* group creation: creation order, no times */
@@ -1193,6 +1195,10 @@ static int build_image(struct writer *w, const char *name,
 		goto finish;
 	}
 	close_scales(w);
+	/* Sensitivities go into the same image: one file, one rename. */
+	if (w->sens &&
+	    (rc = dcg__h5_sens_write(w->file, w->path, w->sens, w->err)))
+		goto finish;
 	if (dcg__h5_take_image(&w->file, ret_buf, ret_size, &op)) {
 		rc = op ? h5_fail(w, op, NULL)
 			: dcg_error_set(w->err, DCG_ENOMEM,
@@ -1230,8 +1236,18 @@ int dcg_h5_write_run(const char *path, const struct dcg_model *m,
 		     const struct dcg_result *res, const char *config_text,
 		     bool force, struct dcg_error *err)
 {
+	return dcg_h5_write_run_sens(path, m, res, NULL, config_text, force,
+				     err);
+}
+
+int dcg_h5_write_run_sens(const char *path, const struct dcg_model *m,
+			  const struct dcg_result *res,
+			  const struct dcg_sensitivity *sens,
+			  const char *config_text, bool force,
+			  struct dcg_error *err)
+{
 	struct writer w = {
-		.path = path, .m = m, .res = res, .err = err,
+		.path = path, .m = m, .res = res, .sens = sens, .err = err,
 		.file = -1, .gcpl = -1, .dcpl = -1, .str_vlen = -1,
 		.str_attr = -1, .scalar = -1,
 		.d_time = -1, .d_regions = -1, .d_hardware = -1,
@@ -1306,8 +1322,10 @@ int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 	}
 	if (rc)
 		goto finish;
-
-	if ((rc = write_image(fd, image, image_size, path, err)))
+	unsigned char trailer[DCG__H5_TRAILER];
+	dcg__h5_stamp(image, image_size, trailer);
+	if ((rc = write_image(fd, image, image_size, path, err)) ||
+	    (rc = write_image(fd, trailer, sizeof trailer, path, err)))
 		goto finish;
 	int cfd = fd;
 	fd = -1;

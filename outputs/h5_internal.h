@@ -12,6 +12,17 @@
 
 #include "dcgrid/status.h"
 
+/* Every file dcgrid writes ends with a trailer of this size after the
+ * HDF5 image, holding a checksum of the image (outputs/h5_checksum.c):
+ * dcg__h5_save writes the image, then the trailer dcg__h5_stamp fills.
+ * dcg__h5_verify returns 0 for a file whose checksum matches or that has
+ * none (written or rewritten by another program), DCG_EFORMAT for a
+ * damaged one. */
+#define DCG__H5_TRAILER 64
+void dcg__h5_stamp(const unsigned char *image, size_t size,
+		   unsigned char trailer[DCG__H5_TRAILER]);
+int dcg__h5_verify(const char *path, struct dcg_error *err);
+
 /* The innermost message of HDF5's error stack (cleared); returns 1 when it
  * is a system error (the quoted errno text is then the reason). */
 int dcg__h5_reason(char *buf, size_t size);
@@ -45,6 +56,13 @@ typedef int (*dcg__h5_build_fn)(void *ctx, const char *tmp,
  * rename durable. Nothing is left under either name on failure. */
 int dcg__h5_save(const char *path, bool force, dcg__h5_build_fn build,
 		 void *ctx, struct dcg_error *err);
+
+/* Writes the group /sensitivity (outputs/h5_sens.c) into the open run
+ * file being built, after its own datasets and dimension scales; messages
+ * name path. */
+struct dcg_sensitivity;
+int dcg__h5_sens_write(hid_t file, const char *path,
+		       const struct dcg_sensitivity *s, struct dcg_error *err);
 
 /* Writes /parameters of a run file: the resolved parameters of m as the
  * table of outputs/h5_params.c (name, value, text). path names the file in

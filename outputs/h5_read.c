@@ -21,12 +21,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
 #include "dcgrid/h5read.h"
+#include "h5_internal.h"
+#include "h5_validate.h"
 
 struct dcg_h5_file {
 	hid_t id;
@@ -86,6 +89,8 @@ static int no_dataset(const struct dcg_h5_file *f, const char *path,
 
 /* --- Opening ------------------------------------------------------------ */
 
+static bool hard_path(struct dcg_h5_file *f, const char *path);
+
 const char *dcg_h5_path(const struct dcg_h5_file *f)
 {
 	return f ? f->path : NULL;
@@ -115,9 +120,19 @@ int dcg_h5_open(const char *path, struct dcg_h5_file **ret_file,
 
 	if (!path || !*path)
 		return dcg_error_set(err, DCG_EUSAGE, "no file name given");
-	if (access(path, R_OK) != 0)
+	struct stat st;
+	if (access(path, R_OK) != 0 || stat(path, &st) != 0)
 		return dcg_error_set(err, DCG_EUSAGE, "cannot open %s: %s",
 				     path, strerror(errno));
+	/* A FIFO would block HDF5's first read for ever, a device could be
+	 * endless: a result is a regular file. */
+	if (!S_ISREG(st.st_mode))
+		return dcg_error_set(err, DCG_EUSAGE,
+				     "cannot read %s: not a regular file (%s)",
+				     path,
+				     S_ISDIR(st.st_mode)    ? "a folder"
+				     : S_ISFIFO(st.st_mode) ? "a FIFO"
+							    : "a device or socket");
 	if (H5open() < 0)
 		return dcg_error_set(err, DCG_EHDF5,
 				     "%s: the HDF5 library failed to initialise",
@@ -128,10 +143,20 @@ int dcg_h5_open(const char *path, struct dcg_h5_file **ret_file,
 		return dcg_error_set(err, DCG_ENOMEM, "%s: out of memory", path);
 	}
 	f->id = -1;
+	/* A file dcgrid wrote carries a checksum: damage is refused here,
+	 * before libhdf5 reads a byte of it. */
+	if ((rc = dcg__h5_verify(path, err)))
+		goto finish;
 	quiet_begin(&q);
 	htri_t is = H5Fis_hdf5(path);
-	if (is > 0)
-		f->id = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	/* Closed strongly: whatever a failed read left open goes with the
+	 * file, so the library never finds identifiers open at exit. */
+	hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+	if (is > 0 && fapl >= 0 &&
+	    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+		f->id = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+	if (fapl >= 0)
+		H5Pclose(fapl);
 	quiet_end(&q);
 	if (is <= 0 || f->id < 0) {
 		rc = dcg_error_set(err, DCG_EUSAGE,
@@ -156,6 +181,24 @@ int dcg_h5_open(const char *path, struct dcg_h5_file **ret_file,
 				   path);
 		goto finish;
 	}
+	if ((rc = dcg__h5_check_schema(path, schema, err)))
+		goto finish;
+	/* Every dataset's shape, type and dimension scales, before any
+	 * command indexes one of them (outputs/h5_validate.c). */
+	struct dcg_h5_var *vars = NULL;
+	size_t nvars = 0;
+	if ((rc = dcg_h5_list(f, &vars, &nvars, err))) {
+		/* What HDF5 could not read is damage too. */
+		if (rc == DCG_EHDF5 && err)
+			err->status = rc = DCG_EFORMAT;
+		else if (rc == DCG_EHDF5)
+			rc = DCG_EFORMAT;
+		goto finish;
+	}
+	rc = dcg__h5_check_vars(path, vars, nvars, err);
+	free(vars);
+	if (rc)
+		goto finish;
 	*ret_file = f;
 	f = NULL;
 finish:
@@ -170,7 +213,9 @@ bool dcg_h5_exists(struct dcg_h5_file *f, const char *path)
 	quiet_begin(&q);
 	/* H5LTpath_valid checks every component, so "/grid/flow" in a file
 	 * without /grid is simply false. */
-	htri_t e = H5LTpath_valid(f->id, path, 1);
+	htri_t e = strcmp(path, "/") == 0 ? 1
+		    : hard_path(f, path) ? H5LTpath_valid(f->id, path, 1)
+					 : 0;
 	quiet_end(&q);
 	return e > 0;
 }
@@ -564,9 +609,35 @@ finish:
 	return rc;
 }
 
+/* True when every component of path is a hard link: soft and external
+ * links (never written by dcgrid) are not followed, so a file cannot make
+ * the reader open another file. */
+static bool hard_path(struct dcg_h5_file *f, const char *path)
+{
+	char buf[512];
+	size_t len = strlen(path);
+	if (path[0] != '/' || len >= sizeof buf)
+		return false;
+	memcpy(buf, path, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char keep = buf[i];
+		buf[i] = '\0';
+		H5L_info_t li;
+		bool ok = H5Lexists(f->id, buf, H5P_DEFAULT) > 0 &&
+			  H5Lget_info(f->id, buf, &li, H5P_DEFAULT) >= 0 &&
+			  li.type == H5L_TYPE_HARD;
+		buf[i] = keep;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static hid_t open_dataset(struct dcg_h5_file *f, const char *path)
 {
-	if (H5LTpath_valid(f->id, path, 1) <= 0)
+	if (!hard_path(f, path) || H5LTpath_valid(f->id, path, 1) <= 0)
 		return -1;
 	H5O_info_t info;
 	if (H5Oget_info_by_name2(f->id, path, &info, H5O_INFO_BASIC,
@@ -594,13 +665,27 @@ int dcg_h5_describe(struct dcg_h5_file *f, const char *path,
 	return rc;
 }
 
+/* The groups listed so far, by address: a group met again is a link
+ * cycle (or a second hard link), which dcgrid never writes; following it
+ * would recurse until the stack overflows. */
+struct seen_group {
+	haddr_t addr;
+	char path[256];
+};
+
 struct var_list {
 	struct dcg_h5_file *f;
 	struct dcg_h5_var *v;
+	int64_t *corder; /* per entry of v, its link's creation order */
 	size_t n, cap;
+	struct seen_group *seen;
+	size_t nseen, capseen;
 	int rc;
 	struct dcg_error *err;
 };
+
+/* Deeper nesting than any dcgrid file has (three levels). */
+#define MAX_GROUP_DEPTH 16
 
 static int list_group(struct var_list *l, const char *group);
 
@@ -609,8 +694,11 @@ static herr_t link_cb(hid_t g, const char *name, const H5L_info_t *info,
 {
 	struct var_list *l = ctx;
 	char path[256];
-	(void)info;
 	char gname[256];
+	/* Soft and external links are not followed: dcgrid writes neither,
+	 * and an external link would open another file. */
+	if (info->type != H5L_TYPE_HARD)
+		return 0;
 	if (H5Iget_name(g, gname, sizeof gname) <= 0)
 		snprintf(gname, sizeof gname, "/");
 	int len = snprintf(path, sizeof path, "%s%s%s", gname,
@@ -628,14 +716,19 @@ static herr_t link_cb(hid_t g, const char *name, const H5L_info_t *info,
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 32;
 		struct dcg_h5_var *v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
+		int64_t *c = v ? realloc(l->corder, cap * sizeof *c) : NULL;
+		if (v)
+			l->v = v;
+		if (c)
+			l->corder = c;
+		if (!v || !c) {
 			l->rc = dcg_error_set(l->err, DCG_ENOMEM,
 					      "%s: out of memory", l->f->path);
 			return -1;
 		}
-		l->v = v;
 		l->cap = cap;
 	}
+	l->corder[l->n] = info->corder_valid ? info->corder : INT64_MAX;
 	hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
 	if (ds < 0) {
 		l->rc = h5_fail(l->f, "H5Dopen2", path, l->err);
@@ -651,6 +744,7 @@ static herr_t link_cb(hid_t g, const char *name, const H5L_info_t *info,
 
 struct group_names {
 	char (*v)[256];
+	int64_t *corder;
 	size_t n, cap;
 };
 
@@ -658,8 +752,9 @@ static herr_t subgroup_cb(hid_t g, const char *name, const H5L_info_t *info,
 			  void *ctx)
 {
 	struct group_names *gn = ctx;
-	(void)info;
 	H5O_info_t oi;
+	if (info->type != H5L_TYPE_HARD)
+		return 0;
 	if (H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
 	    oi.type != H5O_TYPE_GROUP)
 		return 0;
@@ -669,48 +764,123 @@ static herr_t subgroup_cb(hid_t g, const char *name, const H5L_info_t *info,
 		if (!v)
 			return -1;
 		gn->v = v;
+		int64_t *c = realloc(gn->corder, cap * sizeof *c);
+		if (!c)
+			return -1;
+		gn->corder = c;
 		gn->cap = cap;
 	}
+	gn->corder[gn->n] = info->corder_valid ? info->corder : INT64_MAX;
 	snprintf(gn->v[gn->n++], 256, "%s", name);
 	return 0;
 }
 
-/* Iterates group g in creation order when the group tracks it, else in
- * name order. */
+/* Iterates group g by the name index. The creation-order index is not
+ * read: libhdf5 1.10.8 crashes (a double free in H5G__dense_iterate)
+ * iterating a damaged one, which h5ls and h5py never read; the callers
+ * sort by each link's creation order (H5L_info_t.corder) instead. */
 static herr_t iterate(hid_t g, H5L_iterate_t fn, void *ctx)
 {
 	hsize_t idx = 0;
-	H5_index_t index = H5_INDEX_NAME;
-	hid_t gcpl = H5Gget_create_plist(g);
-	unsigned flags = 0;
-	if (gcpl >= 0) {
-		if (H5Pget_link_creation_order(gcpl, &flags) >= 0 &&
-		    (flags & H5P_CRT_ORDER_INDEXED))
-			index = H5_INDEX_CRT_ORDER;
-		H5Pclose(gcpl);
-	}
-	return H5Literate(g, index, H5_ITER_INC, &idx, fn, ctx);
+	return H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, fn, ctx);
 }
+
+/* Records group (at addr) as listed, or refuses it when it was met
+ * before. */
+static int see_group(struct var_list *l, haddr_t addr, const char *group,
+		     int depth)
+{
+	for (size_t i = 0; i < l->nseen; i++)
+		if (l->seen[i].addr == addr)
+			return l->rc = dcg_error_set(
+				       l->err, DCG_EFORMAT,
+				       "%s: group %s is %s again (a link cycle "
+				       "or a second link to a group, which "
+				       "dcgrid never writes)",
+				       l->f->path, group, l->seen[i].path);
+	if (depth > MAX_GROUP_DEPTH)
+		return l->rc = dcg_error_set(l->err, DCG_EFORMAT,
+					     "%s: groups nested deeper than %d "
+					     "at %s",
+					     l->f->path, MAX_GROUP_DEPTH, group);
+	if (l->nseen == l->capseen) {
+		size_t cap = l->capseen ? 2 * l->capseen : 16;
+		struct seen_group *v = realloc(l->seen, cap * sizeof *v);
+		if (!v)
+			return l->rc = dcg_error_set(l->err, DCG_ENOMEM,
+						     "%s: out of memory",
+						     l->f->path);
+		l->seen = v;
+		l->capseen = cap;
+	}
+	l->seen[l->nseen].addr = addr;
+	snprintf(l->seen[l->nseen].path, sizeof l->seen[0].path, "%s", group);
+	l->nseen++;
+	return 0;
+}
+
+static int list_group_at(struct var_list *l, const char *group, int depth);
 
 static int list_group(struct var_list *l, const char *group)
 {
+	return list_group_at(l, group, 0);
+}
+
+static int list_group_at(struct var_list *l, const char *group, int depth)
+{
 	hid_t g = H5Gopen2(l->f->id, group, H5P_DEFAULT);
 	struct group_names gn = {0};
+	H5O_info_t gi;
 	if (g < 0)
 		return l->rc = h5_fail(l->f, "H5Gopen2", group, l->err);
+	if (H5Oget_info2(g, &gi, H5O_INFO_BASIC) < 0) {
+		l->rc = h5_fail(l->f, "H5Oget_info2", group, l->err);
+		H5Gclose(g);
+		return l->rc;
+	}
+	if (see_group(l, gi.addr, group, depth)) {
+		H5Gclose(g);
+		return l->rc;
+	}
+	size_t first = l->n;
 	if (iterate(g, link_cb, l) < 0 && !l->rc)
 		l->rc = h5_fail(l->f, "H5Literate2", group, l->err);
+	/* The group's datasets in creation order (insertion sort: stable,
+	 * and groups are small). */
+	for (size_t i = first + 1; !l->rc && i < l->n; i++)
+		for (size_t j = i; j > first && l->corder[j] < l->corder[j - 1];
+		     j--) {
+			struct dcg_h5_var tv = l->v[j];
+			int64_t tc = l->corder[j];
+			l->v[j] = l->v[j - 1];
+			l->corder[j] = l->corder[j - 1];
+			l->v[j - 1] = tv;
+			l->corder[j - 1] = tc;
+		}
 	if (!l->rc && iterate(g, subgroup_cb, &gn) < 0)
 		l->rc = dcg_error_set(l->err, DCG_ENOMEM, "%s: out of memory",
 				      l->f->path);
 	H5Gclose(g);
+	for (size_t i = 1; !l->rc && i < gn.n; i++)
+		for (size_t j = i; j > 0 && gn.corder[j] < gn.corder[j - 1]; j--) {
+			char tn[256];
+			int64_t tc = gn.corder[j];
+			memcpy(tn, gn.v[j], sizeof tn);
+			memcpy(gn.v[j], gn.v[j - 1], sizeof tn);
+			memcpy(gn.v[j - 1], tn, sizeof tn);
+			gn.corder[j] = gn.corder[j - 1];
+			gn.corder[j - 1] = tc;
+		}
 	for (size_t i = 0; !l->rc && i < gn.n; i++) {
 		char path[512];
-		snprintf(path, sizeof path, "%s%s%s", group,
-			 strcmp(group, "/") == 0 ? "" : "/", gn.v[i]);
-		list_group(l, path);
+		int len = snprintf(path, sizeof path, "%s%s%s", group,
+				   strcmp(group, "/") == 0 ? "" : "/", gn.v[i]);
+		if (len < 0 || (size_t)len >= 256)
+			continue; /* not a dcgrid name, as in link_cb */
+		list_group_at(l, path, depth + 1);
 	}
 	free(gn.v);
+	free(gn.corder);
 	return l->rc;
 }
 
@@ -722,6 +892,8 @@ int dcg_h5_list(struct dcg_h5_file *f, struct dcg_h5_var **ret_vars,
 	quiet_begin(&q);
 	int rc = list_group(&l, "/");
 	quiet_end(&q);
+	free(l.seen);
+	free(l.corder);
 	if (rc) {
 		free(l.v);
 		return rc;
@@ -912,11 +1084,24 @@ int dcg_h5_read_events(struct dcg_h5_file *f, struct dcg_h5_event **ret_events,
 	}
 	if (n == 0)
 		goto finish;
+	/* region_name in the file's character set: HDF5 converts no string
+	 * between ASCII (as h5py and netCDF write) and UTF-8. */
+	H5T_cset_t cset = H5T_CSET_UTF8;
+	int nidx = H5Tget_member_index(t, "region_name");
+	if (nidx >= 0) {
+		hid_t nt = H5Tget_member_type(t, (unsigned)nidx);
+		if (nt >= 0) {
+			if (H5Tget_class(nt) == H5T_STRING &&
+			    H5Tget_cset(nt) == H5T_CSET_ASCII)
+				cset = H5T_CSET_ASCII;
+			H5Tclose(nt);
+		}
+	}
 	str = H5Tcopy(H5T_C_S1);
 	mt = H5Tcreate(H5T_COMPOUND, sizeof(struct row));
 	if (str < 0 || mt < 0 || H5Tset_size(str, 64) < 0 ||
 	    H5Tset_strpad(str, H5T_STR_NULLTERM) < 0 ||
-	    H5Tset_cset(str, H5T_CSET_UTF8) < 0 ||
+	    H5Tset_cset(str, cset) < 0 ||
 	    H5Tinsert(mt, "region", offsetof(struct row, region),
 		      H5T_NATIVE_INT32) < 0 ||
 	    H5Tinsert(mt, "region_name", offsetof(struct row, name), str) < 0 ||
@@ -1082,6 +1267,35 @@ int dcg_h5_key_figures(struct dcg_h5_file *f, double year,
 	    (rc = read_optional(f, "/grid/firm_capacity", &firm, &vfi, err)) ||
 	    (rc = dcg_h5_read_events(f, &ev, &g.n_events, err)))
 		goto finish;
+	/* The shapes the sums below index, whatever the file says. */
+	static const char *const TRK[] = {"/time", "/regions", "/hardware"};
+	static const char *const TR[] = {"/time", "/regions"};
+	static const char *const YR[] = {"/annual/year", "/regions"};
+	static const char *const Y[] = {NULL};
+	const struct {
+		const double *d;
+		const struct dcg_h5_var *v;
+		int rank;
+		const char *const *scales;
+	} shapes[] = {
+		{racks, &vr, 3, TRK}, {stdr, &vs, 2, TR},  {itl, &vi, 2, TR},
+		{fac, &vf, 2, TR},    {rate, &ve, 2, TR},  {yr, &vy, 1, Y},
+		{adc, &va, 2, YR},    {acons, &vc, 2, YR}, {aem, &vm, 2, YR},
+		{aun, &vu, 2, YR},    {cun, &vcu, 2, TR},  {cem, &vce, 2, TR},
+		{rm, &vrm, 2, TR},    {peak, &vp, 2, TR},  {firm, &vfi, 2, TR},
+	};
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+		if (shapes[i].d &&
+		    (rc = dcg__h5_check_shape(f->path, shapes[i].v,
+					      shapes[i].rank, shapes[i].scales,
+					      err)))
+			goto finish;
+	if (vt.rank != 1) {
+		rc = dcg_error_set(err, DCG_EFORMAT,
+				   "%s: /time has %d dimensions (expected 1)",
+				   f->path, vt.rank);
+		goto finish;
+	}
 
 	size_t T = vt.npoints;
 	if (T > 0) {

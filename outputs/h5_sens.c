@@ -1,6 +1,7 @@
 /* The /sensitivity group of a run file (docs/output-format.md,
- * "Sensitivities"): added to a finished run file, so a failure here leaves
- * a complete run file without the group.
+ * "Sensitivities"): written into the run file's in-memory image before it
+ * is published (dcg_h5_write_run_sens), so the file appears with its
+ * sensitivities or not at all.
  *
  *   /sensitivity                  attributes parameters (paths), values
  *                                 (config units), method
@@ -398,35 +399,23 @@ finish:
 	return rc;
 }
 
-int dcg_h5_add_sensitivity(const char *path, const struct dcg_sensitivity *s,
-			   struct dcg_error *err)
+int dcg__h5_sens_write(hid_t file, const char *path,
+		       const struct dcg_sensitivity *s, struct dcg_error *err)
 {
-	struct sens_writer w = {.path = path, .err = err, .file = -1, .g = -1,
+	struct sens_writer w = {.path = path, .err = err, .file = file, .g = -1,
 				.gcpl = -1, .dcpl = -1, .str_vlen = -1,
 				.d_param = -1, .d_time = -1};
 	for (size_t d = 0; d < NDIMS; d++)
 		w.d_width[d] = -1;
-	H5E_auto2_t old_func = NULL;
-	void *old_data = NULL;
-	int silenced = 0, rc = 0;
-	hid_t fapl = -1;
-	if (H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data) >= 0 &&
-	    H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0)
-		silenced = 1;
-	/* The run file's choices (outputs/h5.c): HDF5 1.8 object formats,
-	 * creation order tracked, no modification times. */
-	if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
-	    H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0 ||
-	    (w.gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
+	int rc = 0;
+	/* The run file's choices (outputs/h5.c): creation order tracked, no
+	 * modification times; the file's own libver bounds apply. */
+	if ((w.gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
 	    dcg__h5_set_order(w.gcpl, true) < 0 ||
 	    (w.dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
 	    dcg__h5_set_order(w.dcpl, false) < 0 ||
 	    (w.str_vlen = dcg__h5_utf8_vlen()) < 0) {
 		rc = fail(&w, "H5Pcreate", NULL);
-		goto finish;
-	}
-	if ((w.file = H5Fopen(path, H5F_ACC_RDWR, fapl)) < 0) {
-		rc = fail(&w, "H5Fopen", path);
 		goto finish;
 	}
 	rc = write_group(&w, s);
@@ -440,19 +429,11 @@ finish:
 		H5Dclose(w.d_param);
 	if (w.g >= 0)
 		H5Gclose(w.g);
-	if (w.file >= 0 && H5Fclose(w.file) < 0 && !rc)
-		rc = fail(&w, "H5Fclose", path);
 	if (w.str_vlen >= 0)
 		H5Tclose(w.str_vlen);
 	if (w.dcpl >= 0)
 		H5Pclose(w.dcpl);
 	if (w.gcpl >= 0)
 		H5Pclose(w.gcpl);
-	if (fapl >= 0)
-		H5Pclose(fapl);
-	if (silenced) {
-		H5Eclear2(H5E_DEFAULT);
-		H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-	}
 	return rc;
 }

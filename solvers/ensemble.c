@@ -30,7 +30,7 @@
 #include "dcgrid/solver.h"
 #include "dcgrid/study.h"
 
-#define CKPT_MAGIC "DCGCKPT1"
+#define CKPT_MAGIC "DCGCKPT2"
 
 static double now_s(void)
 {
@@ -129,21 +129,30 @@ static uint64_t fnv(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
-static uint64_t study_hash(const struct dcg_study *s,
-			   const struct dcg_ensemble *e)
-{
-	uint64_t h = 1469598103934665603ULL;
-	h = fnv(h, s->text, strlen(s->text));
-	h = fnv(h, s->base_text, strlen(s->base_text));
-	h = fnv(h, e->x, e->M * e->P * sizeof *e->x);
-	uint64_t rs = dcg_ensemble_record_size(e);
-	return fnv(h, &rs, sizeof rs);
-}
+#define FNV_START 1469598103934665603ULL
 
+/* What a checkpoint is bound to, each part hashed on its own so that a
+ * stale checkpoint is refused with what changed: the study file's text,
+ * the fully resolved base scenario (a file it includes or its variant
+ * base changing shows here, not in the study file), and the design (the
+ * sampled points and the record layout). */
 struct ckpt_header {
 	char magic[8];
-	uint64_t hash, M, record_size;
+	uint64_t study, scenario, design, M, record_size;
 };
+
+static void ckpt_hashes(const struct dcg_study *s, const struct dcg_ensemble *e,
+			struct ckpt_header *h)
+{
+	h->study = fnv(FNV_START, s->text, strlen(s->text));
+	h->scenario = s->resolved_text
+			      ? fnv(FNV_START, s->resolved_text,
+				    strlen(s->resolved_text))
+			      : fnv(FNV_START, s->base_text, strlen(s->base_text));
+	uint64_t d = fnv(FNV_START, e->x, e->M * e->P * sizeof *e->x);
+	uint64_t rs = dcg_ensemble_record_size(e);
+	h->design = fnv(d, &rs, sizeof rs);
+}
 
 /* Opens the checkpoint, reading back finished members. A file from another
  * study is refused; a torn last record (killed mid-write) is cut off. */
@@ -152,7 +161,7 @@ static int ckpt_open(const char *path, const struct dcg_study *s,
 {
 	struct ckpt_header h = {.M = e->M, .record_size = dcg_ensemble_record_size(e)};
 	memcpy(h.magic, CKPT_MAGIC, 8);
-	h.hash = study_hash(s, e);
+	ckpt_hashes(s, e, &h);
 	FILE *f = fopen(path, "r+b");
 	if (!f && errno == ENOENT) {
 		f = fopen(path, "w+b");
@@ -170,13 +179,23 @@ static int ckpt_open(const char *path, const struct dcg_study *s,
 		return dcg_error_set(err, DCG_EIO, "cannot open %s: %s", path,
 				     strerror(errno));
 	struct ckpt_header got;
-	if (fread(&got, sizeof got, 1, f) != 1 || memcmp(got.magic, CKPT_MAGIC, 8) != 0 ||
-	    got.hash != h.hash || got.M != h.M || got.record_size != h.record_size) {
+	const char *what = NULL;
+	if (fread(&got, sizeof got, 1, f) != 1 || memcmp(got.magic, CKPT_MAGIC, 8) != 0)
+		what = "it is not a checkpoint of this dcgrid";
+	else if (got.study != h.study)
+		what = "the study file changed since it was written";
+	else if (got.scenario != h.scenario)
+		what = "the scenario changed since it was written (the "
+		       "resolved scenario: its file, a file it @includes or "
+		       "its variant base)";
+	else if (got.design != h.design || got.M != h.M ||
+		 got.record_size != h.record_size)
+		what = "the study's design changed since it was written";
+	if (what) {
 		fclose(f);
 		return dcg_error_set(err, DCG_EUSAGE,
-				     "%s is the checkpoint of another study (or "
-				     "of this one before it changed); delete it "
-				     "to start afresh", path);
+				     "%s is a stale checkpoint: %s; delete it to "
+				     "start afresh", path, what);
 	}
 	size_t rs = (size_t)h.record_size;
 	unsigned char *buf = malloc(rs);
@@ -462,6 +481,21 @@ int dcg_ensemble_run(const struct dcg_study *s,
 	    (rc = time_axis(s, e, err)))
 		goto finish;
 	size_t M = e->M;
+	/* Before anything per member is allocated: every member's record
+	 * (metrics, status, stored series) is held, and held again by the
+	 * analysis and the study file's in-memory image; the design's u and
+	 * x are allocated already. */
+	{
+		char what[160];
+		snprintf(what, sizeof what, "%s: %zu members (%zu bytes each)",
+			 s->path ? s->path : s->name, M,
+			 dcg_ensemble_record_size(e));
+		double need = 2.0 * (double)M *
+			      ((double)dcg_ensemble_record_size(e) +
+			       16.0 * (double)s->P);
+		if ((rc = dcg_memory_refuse(what, need, err)))
+			goto finish;
+	}
 	e->metrics = malloc((M * s->nmetrics + 1) * sizeof *e->metrics);
 	e->status = calloc(M + 1, sizeof *e->status);
 	e->reason = calloc(M + 1, sizeof *e->reason);

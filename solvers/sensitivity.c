@@ -56,6 +56,7 @@
 
 #include "dcgrid/config.h"
 #include "dcgrid/sensitivity.h"
+#include "dcgrid/solver.h"
 #include "linsol.h"
 #include "nvector_fast.h"
 #include "tolerances.h"
@@ -387,6 +388,15 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 			  size_t np, struct dcg_sensitivity **ret,
 			  struct dcg_error *err)
 {
+	return dcg_sensitivity_solve_opts(m0, paths, np, NULL, ret, err);
+}
+
+int dcg_sensitivity_solve_opts(const struct dcg_model *m0,
+			       const char *const *paths, size_t np,
+			       const struct dcg_solve_opts *opts,
+			       struct dcg_sensitivity **ret,
+			       struct dcg_error *err)
+{
 	struct sctx c = {.t_end = INFINITY};
 	struct dcg_sensitivity *s = NULL;
 	struct buffers b = {0};
@@ -607,6 +617,14 @@ int dcg_sensitivity_solve(const struct dcg_model *m0, const char *const *paths,
 			goto finish;
 		}
 		t = tret;
+		if (opts && opts->should_stop &&
+		    opts->should_stop(opts->should_stop_ctx)) {
+			rc = dcg_error_set(err, DCG_EINTERRUPTED,
+					   "interrupted at t = %.4f of %.2f "
+					   "(sensitivity solve)",
+					   t, t1);
+			goto finish;
+		}
 		if (fabs(t - tout) <= 1e-9 * fmax(1.0, fabs(tout)) &&
 		    record(&c, s, &b, iout++, tout, yv, qv, yS, qS, pbar, scale))
 			goto rhs_failed;

@@ -279,6 +279,52 @@ static bool same_model(const struct dcg_model *a, const struct dcg_model *b)
 
 /* ---- loading and defaults ----------------------------------------------- */
 
+/* A schedule of DCG_SCHEDULE_POINTS_MAX points loads; one more is refused
+ * with the limit in the message (a million points used to load and make
+ * the run take minutes). */
+static int schedule_of(size_t n, struct dcg_model **m, struct dcg_error *err)
+{
+	size_t size = 1024 + n * 48;
+	char *text = malloc(size);
+	CU_ASSERT_FATAL(text != NULL);
+	size_t at = (size_t)snprintf(text, size,
+		"scenario = \"long\";\n"
+		"horizon = { start = 2024.0; end = 2030.0; };\n"
+		"segments = ( { name = \"general\"; growth = 0.1; } );\n"
+		"hardware = ( { name = \"cpu\"; segment = \"general\"; "
+		"build_time_yr = 1.0; life_yr = 6.0; pflops_per_rack = 0.1; "
+		"initial_racks = 1000.0;\n  kw_per_rack = { year = [");
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(text + at, size - at, "%s%.6f", i ? "," : "",
+				       2024.0 + 6.0 * (double)i / (double)n);
+	at += (size_t)snprintf(text + at, size - at, "]; value = [");
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(text + at, size - at, "%s8.0", i ? "," : "");
+	snprintf(text + at, size - at,
+		 "]; }; } );\nregions = ( { name = \"only\"; initial_share = 1.0; "
+		 "initial_pue = 1.3; } );\n");
+	int rc = dcg_config_load_string(text, "long.cfg", NULL, 0, m, err);
+	free(text);
+	return rc;
+}
+
+static void test_schedule_length(void)
+{
+	struct dcg_model *m = NULL;
+	struct dcg_error err = {0};
+	CU_ASSERT_EQUAL(schedule_of(DCG_SCHEDULE_POINTS_MAX, &m, &err), 0);
+	dcg_model_free(m);
+	m = NULL;
+	CU_ASSERT_EQUAL(schedule_of(DCG_SCHEDULE_POINTS_MAX + 1, &m, &err),
+			DCG_ECONFIG);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_STRING_EQUAL(err.msg,
+			       "long.cfg:5: hardware.[0].kw_per_rack has "
+			       "10001 points (at most 10000: a schedule is "
+			       "interpolated at every step, so keep it to the "
+			       "points that matter)");
+}
+
 static void test_small_defaults(void)
 {
 	struct dcg_model *m = load_file(SMALL, NULL, 0);
@@ -1354,6 +1400,7 @@ int main(void)
 		{"unknown and missing keys", test_key_errors},
 		{"schedule errors", test_schedule_errors},
 		{"consistency errors", test_consistency_errors},
+		{"schedule length limit", test_schedule_length},
 		{"grid errors", test_grid_errors},
 		{"--set values", test_set_values},
 		{"--set errors", test_set_errors},

@@ -29,7 +29,9 @@
 #
 # The scratch folder also holds a-folder.cfg (a folder), dangling.cfg (a
 # link to nothing), huge.cfg (65 MiB of NUL bytes, sparse), exists.h5 (an
-# existing result) and out/ (empty).
+# existing result), out/ (empty), fifo.h5 (a FIFO), valid.h5 (the result
+# of ok.cfg) and the damaged copies of it that tests/damage.py builds
+# (damaged-NAME.h5).
 # Prints one line per case and `N passed, N failed`; exits 1 on a failure.
 set -euo pipefail
 
@@ -101,6 +103,10 @@ mkdir a-folder.cfg out
 ln -s nowhere.cfg dangling.cfg
 echo "an existing result" >exists.h5
 truncate -s 65M huge.cfg
+mkfifo fifo.h5
+# Result files to read back: a valid one and its damaged copies.
+"$DCGRID" run ok.cfg -o valid.h5 --quiet >/dev/null
+/usr/bin/python3 "$HERE/damage.py" valid.h5 .
 RES=$(mktemp -d "${TMPDIR:-/tmp}/dcgrid-errors-out.XXXXXX")
 trap 'chmod -R u+rwX "$WORK" 2>/dev/null; rm -rf "$WORK" "$RES"' EXIT
 listing() { find . -mindepth 1 -printf '%p %s\n' | LC_ALL=C sort; }

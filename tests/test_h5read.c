@@ -487,6 +487,81 @@ finish:
 	dcg_h5_close(s);
 }
 
+/* Identifiers the library still holds open (files, groups, datasets,
+ * types, spaces, attributes): none once every file is closed. */
+static ssize_t open_ids(void)
+{
+	return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+}
+
+/* The damaged copies of the grid file that tests/damage.py builds: each
+ * refused at open with its message, and nothing left open. */
+static void test_damaged(void)
+{
+	static const struct {
+		const char *name, *msg;
+	} cases[] = {
+		{"short-series", "/grid/reserve_margin has 5 entries along /time, which has 15"},
+		{"long-series", "/grid/reserve_margin has 30 entries along /time, which has 15"},
+		{"time-2d", "/time has 2 dimensions of numbers"},
+		{"wrong-axis", "/datacenter/it_load has 4 entries along /regions, which has 2"},
+		{"string-series", "/datacenter/standard_racks is not numeric"},
+		{"self-link", "group /grid/loop is /grid again"},
+		{"schema-999", "schema \"dcgrid/999\" is not one this dcgrid reads"},
+	};
+	char cmd[1200], path[600];
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 ./damage.py %s %s", path_grid,
+		 tmpdir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dcg_h5_file *f = NULL;
+		struct dcg_error err = {0};
+		snprintf(path, sizeof path, "%s/damaged-%s.h5", tmpdir,
+			 cases[i].name);
+		int rc = dcg_h5_open(path, &f, &err);
+		CU_ASSERT_EQUAL(rc, DCG_EFORMAT);
+		CU_ASSERT_PTR_NULL(f);
+		if (!strstr(err.msg, cases[i].msg)) {
+			fprintf(stderr, "%s: got \"%s\"\n", cases[i].name, err.msg);
+			CU_FAIL("message");
+		}
+		CU_ASSERT_EQUAL(open_ids(), 0);
+		dcg_h5_close(f);
+	}
+
+	/* Strings as h5py and netCDF write them (ASCII, fixed and variable
+	 * length) read as the UTF-8 ones do. */
+	snprintf(path, sizeof path, "%s/damaged-ascii.h5", tmpdir);
+	struct dcg_h5_file *f = open_ok(path);
+	char **labels = NULL, *text = NULL;
+	size_t n = 0;
+	struct dcg_h5_event *ev = NULL;
+	struct dcg_error err = {0};
+	if (f) {
+		CU_ASSERT_EQUAL(dcg_h5_read_labels(f, "/regions", &labels, &n, &err), 0);
+		CU_ASSERT_EQUAL(n, mg->R);
+		if (labels && n == mg->R)
+			CU_ASSERT_STRING_EQUAL(labels[0], mg->regions[0].name);
+		CU_ASSERT_EQUAL(dcg_h5_attr_text(f, "/", "scenario", &text, &err), 0);
+		if (text)
+			CU_ASSERT_STRING_EQUAL(text, mg->scenario);
+		int rc = dcg_h5_read_events(f, &ev, &n, &err);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc)
+			fprintf(stderr, "events: %s\n", err.msg);
+		CU_ASSERT_EQUAL(n, 2);
+		if (ev && n == 2)
+			CU_ASSERT_STRING_EQUAL(ev[0].region_name, mg->regions[1].name);
+	}
+	dcg_h5_labels_free(labels, mg->R);
+	free(text);
+	free(ev);
+	dcg_h5_close(f);
+	CU_ASSERT_EQUAL(open_ids(), 0);
+	snprintf(cmd, sizeof cmd, "rm -f %s/damaged-*.h5", tmpdir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -499,6 +574,7 @@ int main(void)
 	CU_add_test(s, "events", test_events);
 	CU_add_test(s, "key figures", test_key_figures);
 	CU_add_test(s, "compare", test_compare);
+	CU_add_test(s, "damaged files", test_damaged);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed() +

@@ -13,6 +13,14 @@
 # - A full disk (a 64 KiB tmpfs when this runs as root and may mount one,
 #   else a file-size limit, ulimit -f): exit status 1, a clear message, no
 #   file and no temporary file; an existing result is left as it was.
+# - All or nothing (issue 14): `run --sensitivity` on a disk with room for
+#   the run alone writes nothing (it used to publish the run and fail
+#   adding the sensitivities); `export` on a full disk leaves no folder, no
+#   temporary folder and, with --force, the earlier CSVs as they were;
+#   `rerun` stopped by SIGINT, once or twice, leaves no temporary folder.
+# - Files from elsewhere (tests/damage.py): strings with escape sequences
+#   reach the terminal as '?', formula-like labels are text in the CSV,
+#   ASCII strings (h5py, netCDF) read.
 # Prints one line per check and `N passed, N failed`; exits 1 on a failure.
 set -euo pipefail
 
@@ -179,6 +187,108 @@ check "full disk with --force: exit status 1 (got $rc)" test "$rc" -eq 1
 check "full disk with --force: the earlier file is untouched" \
 	grep -qx "an earlier result" small/full.h5
 check "full disk with --force: no temporary file" no_temp small
+
+# ---- all or nothing (issue 14) -------------------------------------------
+
+# limited KIB ARGS...: dcgrid under a file-size limit of KIB KiB.
+limited() {
+	local kib=$1
+	shift
+	rc=0
+	(ulimit -f "$kib" && trap '' XFSZ && exec "$DCGRID" "$@") \
+		>out.txt 2>err.txt </dev/null || rc=$?
+}
+mkdir roomy
+run run "$OK" -q -o roomy/plain.h5
+plain_kib=$(( $(stat -c %s roomy/plain.h5) / 1024 + 8 ))
+limited "$plain_kib" run "$OK" -q -o roomy/sens.h5 --sensitivity hardware.[0].life_yr
+check "run --sensitivity, room for the run alone: exit status 1 (got $rc)" test "$rc" -eq 1
+check "run --sensitivity, room for the run alone: no file" test ! -e roomy/sens.h5
+check "run --sensitivity, room for the run alone: no temporary file" no_temp roomy
+
+limited 16 export roomy/plain.h5 --csv roomy/csv
+check "export on a full disk: exit status 1 (got $rc)" test "$rc" -eq 1
+check "export on a full disk: clear message" grep -Eq "^dcgrid: cannot write roomy/csv/[a-z]+.csv: File too large" err.txt
+check "export on a full disk: no folder" test ! -e roomy/csv
+check "export on a full disk: no temporary folder" no_temp roomy
+run export roomy/plain.h5 --csv roomy/csv
+check "export: exit status 0 (got $rc)" test "$rc" -eq 0
+cp roomy/csv/datacenter.csv before.csv
+echo "an earlier export" >roomy/csv/grid.csv
+limited 16 export roomy/plain.h5 --csv roomy/csv --force
+check "export --force on a full disk: exit status 1 (got $rc)" test "$rc" -eq 1
+check "export --force on a full disk: earlier files untouched" \
+	sh -c 'cmp -s before.csv roomy/csv/datacenter.csv && grep -qx "an earlier export" roomy/csv/grid.csv'
+check "export --force on a full disk: no temporary folder" no_temp roomy
+
+# rerun of a file whose stored config is the slow scenario (set with h5py).
+cp roomy/plain.h5 slow.h5
+"$PYTHON" - slow.h5 "$slow" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    f.attrs["config"] = open(sys.argv[2]).read()
+PY
+mkdir -p tmp
+# rerun_interrupt SIG COUNT: signals a rerun COUNT times after 0.5 s.
+rerun_interrupt() {
+	local sig=$1 count=$2 pid
+	TMPDIR=$WORK/tmp "$DCGRID" rerun slow.h5 -q >out.txt 2>err.txt </dev/null &
+	pid=$!
+	sleep 0.5
+	for ((i = 0; i < count; i++)); do
+		kill -s "$sig" "$pid" 2>/dev/null || true
+		sleep 0.1
+	done
+	rc=0
+	wait "$pid" || rc=$?
+	check "rerun, SIG$sig x$count: exit status 130 (got $rc)" test "$rc" -eq 130
+	check "rerun, SIG$sig x$count: no temporary folder" \
+		test -z "$(ls -A tmp)"
+}
+rerun_interrupt INT 1
+check "rerun, SIGINT: message says so" \
+	grep -Eq "^dcgrid: SIGINT: interrupted at t = [0-9.]+ of 2424.00; nothing was written to .*/rerun.h5$" err.txt
+rerun_interrupt INT 2
+
+# ---- files from elsewhere (issue 14) --------------------------------------
+
+"$PYTHON" "$HERE/damage.py" roomy/plain.h5 roomy control-chars formula ascii
+run info roomy/damaged-control-chars.h5
+check "info of a file with escape sequences: exit status 0 (got $rc)" test "$rc" -eq 0
+check "info: no control character reaches the terminal" \
+	sh -c '! LC_ALL=C grep -q "$(printf "[\001-\010\013-\037\177]")" out.txt'
+check "info: the escape sequence shows as ?" grep -qF 'evil?]0;owned??[2J' out.txt
+run export roomy/damaged-formula.h5 --csv roomy/formula
+check "export of formula-like labels: exit status 0 (got $rc)" test "$rc" -eq 0
+check "export: =HYPERLINK label is text" \
+	grep -qF '"'"'"'=HYPERLINK(""http://example.com"",""x"")"' roomy/formula/grid.csv
+check "export: +1+1 label is text" grep -qF '"'"'"'+1+1"' roomy/formula/grid.csv
+check "export: negative numbers stay numbers" \
+	sh -c '! grep -qF "\"'"'"'-" roomy/formula/grid.csv'
+run info roomy/damaged-ascii.h5
+check "info of ASCII strings (h5py, netCDF): exit status 0 (got $rc)" test "$rc" -eq 0
+check "info of ASCII strings: events read" grep -q "falls below its minimum" out.txt
+run compare roomy/plain.h5 roomy/damaged-ascii.h5
+check "compare with ASCII strings: exit status 0 (got $rc)" test "$rc" -eq 0
+
+# scripts/plot refuses what the reader refuses.
+"$PYTHON" "$HERE/damage.py" roomy/plain.h5 roomy short-series schema-999 bit-flip
+for kind in short-series schema-999 bit-flip; do
+	rc=0
+	"$PYTHON" "$HERE/../scripts/plot" "roomy/damaged-$kind.h5" -o roomy/plot.png \
+		>out.txt 2>err.txt || rc=$?
+	check "plot refuses damaged-$kind.h5 (exit $rc)" test "$rc" -eq 1
+	check "plot: damaged-$kind.h5: message, no traceback, no image" \
+		sh -c "grep -q '^plot: roomy/damaged-$kind.h5: ' err.txt && ! grep -q Traceback err.txt && test ! -e roomy/plot.png"
+done
+
+# Standard input is read bounded by the memory limit (it grew until the
+# kernel killed the process).
+rc=0
+DCGRID_MEMORY_LIMIT=64M timeout 60 "$DCGRID" check - </dev/zero >out.txt 2>err.txt || rc=$?
+check "check - < /dev/zero: exit status 2 (got $rc)" test "$rc" -eq 2
+check "check - < /dev/zero: the limit is named" \
+	grep -Eq "^dcgrid: <stdin>: [0-9.]+ MiB of text needs about [0-9.]+ MiB to load; the limit is 64.0 MiB \(from DCGRID_MEMORY_LIMIT\)$" err.txt
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

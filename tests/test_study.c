@@ -274,12 +274,82 @@ static void test_resume(void)
 	struct dcg_error err = {0};
 	struct dcg_ensemble_opts o = {.checkpoint = ck};
 	CU_ASSERT_EQUAL(dcg_ensemble_run(s, &o, &e, &err), DCG_EUSAGE);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "checkpoint of another study"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is a stale checkpoint: the study's design changed"));
 	unlink(ck);
 	dcg_ensemble_free(full);
 	dcg_ensemble_free(again);
 	dcg_ensemble_free(third);
 	dcg_study_free(s);
+}
+
+static void put_file(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A checkpoint is bound to the fully resolved scenario: a change in a file
+ * the scenario @includes (the study file and the scenario file unchanged)
+ * makes it stale, with a message saying so (it used to mix members of the
+ * old and new scenario without a word). */
+static void test_stale_include(void)
+{
+	static const char *const scenario =
+		"@include \"part.inc\"\n";
+	static const char *const part =
+		"scenario = \"inc\";\n"
+		"horizon = { start = 2024.0; end = 2027.0; output_step_yr = 1.0; };\n"
+		"segments = ( { name = \"general\"; growth = %s; } );\n"
+		"hardware = ( { name = \"cpu\"; segment = \"general\"; "
+		"build_time_yr = 1.0; life_yr = 6.0; kw_per_rack = 8.0; "
+		"pflops_per_rack = 0.1; initial_racks = 1000.0; } );\n"
+		"regions = ( { name = \"only\"; initial_share = 1.0; "
+		"initial_pue = 1.3; } );\n";
+	static const char *const study =
+		"name = \"inc\";\nscenario = \"base.cfg\";\ndesign = \"lhs\";\n"
+		"samples = 4;\nseed = 1;\n"
+		"parameters = ( { path = \"hardware.[0].life_yr\"; dist = "
+		"\"uniform\"; min = 4.0; max = 8.0; } );\n"
+		"metrics = ( { name = \"e\"; kind = \"dc_energy_twh\"; year = 2025; } );\n";
+	char text[1024], path[256], ck[256];
+	snprintf(text, sizeof text, part, "0.1");
+	put_file("part.inc", text);
+	put_file("base.cfg", scenario);
+	put_file("inc-study.cfg", study);
+	snprintf(path, sizeof path, "%s/inc-study.cfg", tmpdir);
+	snprintf(ck, sizeof ck, "%s/inc.ckpt", tmpdir);
+	unlink(ck);
+	struct dcg_study *s = load_ok(path);
+	struct dcg_ensemble *e = run(s, 1, ck);
+	dcg_ensemble_free(e);
+	dcg_study_free(s);
+	/* Unchanged: resumes everything. */
+	s = load_ok(path);
+	e = run(s, 1, ck);
+	CU_ASSERT_EQUAL(e->resumed, 4);
+	dcg_ensemble_free(e);
+	dcg_study_free(s);
+	/* The included file changes. */
+	snprintf(text, sizeof text, part, "0.2");
+	put_file("part.inc", text);
+	s = load_ok(path);
+	e = NULL;
+	struct dcg_error err = {0};
+	struct dcg_ensemble_opts o = {.checkpoint = ck};
+	CU_ASSERT_EQUAL(dcg_ensemble_run(s, &o, &e, &err), DCG_EUSAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is a stale checkpoint: the scenario changed since it was written"));
+	dcg_ensemble_free(e);
+	dcg_study_free(s);
+	unlink(ck);
+	const char *names[] = {"part.inc", "base.cfg", "inc-study.cfg"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
+		unlink(path);
+	}
 }
 
 static void test_h5_file(void)
@@ -376,6 +446,7 @@ int main(void)
 	CU_add_test(s, "failed members recorded, study goes on", test_failed_members);
 	CU_add_test(s, "resume after interruption", test_resume);
 	CU_add_test(s, "study HDF5 file read back", test_h5_file);
+	CU_add_test(s, "stale checkpoint: an included file changed", test_stale_include);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();

@@ -42,9 +42,31 @@ int dcg_config_load_file(const char *path, const char *const *sets,
 			 size_t nsets, struct dcg_model **ret_model,
 			 struct dcg_error *err);
 
+/* Reads a text input whole, bounded: path "-" is standard input; any other
+ * path must be a regular file (a FIFO or device is refused, DCG_ECONFIG).
+ * Reading stops with DCG_ELIMIT as soon as the text would not load under
+ * the memory limit (DCGRID_MEMORY_LIMIT). Caller frees *ret_text
+ * (NUL-terminated, *ret_len bytes). */
+int dcg_config_read_text(const char *path, char **ret_text, size_t *ret_len,
+			 struct dcg_error *err);
+
+/* The memory limit in bytes (DCGRID_MEMORY_LIMIT, else half the physical
+ * memory, at most 80 % of ulimit -v; HUGE_VAL for none), and a check of
+ * an estimate against it: dcg_memory_refuse returns DCG_ELIMIT with
+ * "<what> need <n> MiB; the limit is ..." when need is over it, else 0. */
+int dcg_memory_limit(double *ret_bytes, struct dcg_error *err);
+int dcg_memory_refuse(const char *what, double need, struct dcg_error *err);
+
 /* Same from text; `origin` names it in messages (e.g. "<built-in>"). */
 int dcg_config_load_string(const char *text, const char *origin,
 			   const char *const *sets, size_t nsets,
+			   struct dcg_model **ret_model, struct dcg_error *err);
+
+/* Loads a config stored in a result file (its root attribute config):
+ * as dcg_config_load_string without overrides, but a line with @include
+ * is refused (DCG_ECONFIG): a file received from someone else must not
+ * make dcgrid read other files. */
+int dcg_config_load_stored(const char *text, const char *origin,
 			   struct dcg_model **ret_model, struct dcg_error *err);
 
 /* The built-in default scenario (China 2024-2031), as commented config text

@@ -12,6 +12,12 @@
 
 #include <stddef.h>
 
+/* The most points a schedule may have (docs/config.md): the right-hand
+ * side interpolates schedules at every evaluation, and a million points
+ * made a run take minutes. Monthly points over the longest horizon (500
+ * years) are 6,000. */
+#define DCG_SCHEDULE_POINTS_MAX 10000
+
 enum dcg_interp {
 	DCG_INTERP_LINEAR = 0,
 	DCG_INTERP_STEP = 1,

@@ -55,11 +55,26 @@ struct dcg_sensitivity {
 int dcg_sensitivity_solve(const struct dcg_model *m, const char *const *paths,
 			  size_t np, struct dcg_sensitivity **ret,
 			  struct dcg_error *err);
+/* The same, stopping with DCG_EINTERRUPTED (and no result) as soon as
+ * opts->should_stop asks, after any output time or breakpoint; only
+ * should_stop of opts is used, and opts may be NULL. */
+struct dcg_solve_opts;
+int dcg_sensitivity_solve_opts(const struct dcg_model *m,
+			       const char *const *paths, size_t np,
+			       const struct dcg_solve_opts *opts,
+			       struct dcg_sensitivity **ret,
+			       struct dcg_error *err);
 void dcg_sensitivity_free(struct dcg_sensitivity *s); /* accepts NULL */
 
-/* Adds the group /sensitivity to an existing run file written by
- * dcg_h5_write_run (docs/output-format.md, "Sensitivities"). */
-int dcg_h5_add_sensitivity(const char *path, const struct dcg_sensitivity *s,
-			   struct dcg_error *err);
+/* dcg_h5_write_run with the group /sensitivity (docs/output-format.md,
+ * "Sensitivities") in the same file: both are built in memory and
+ * published by one rename, so the file appears complete or not at all.
+ * s may be NULL (no group). */
+struct dcg_result;
+int dcg_h5_write_run_sens(const char *path, const struct dcg_model *m,
+			  const struct dcg_result *res,
+			  const struct dcg_sensitivity *s,
+			  const char *config_text, bool force,
+			  struct dcg_error *err);
 
 #endif

@@ -22,7 +22,8 @@
 	X(DCG_EHDF5, -7, "HDF5 error")                                      \
 	X(DCG_ELIMIT, -8, "size limit exceeded")                            \
 	X(DCG_EINTERNAL, -9, "internal error")                              \
-	X(DCG_EINTERRUPTED, -10, "interrupted")
+	X(DCG_EINTERRUPTED, -10, "interrupted")                             \
+	X(DCG_EFORMAT, -11, "not a valid result file")
 
 enum dcg_status {
 #define DCG__STATUS_ENUM(name, value, text) name = value,

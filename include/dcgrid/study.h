@@ -138,6 +138,10 @@ struct dcg_study {
 	char *path;              /* the study file, owned */
 	char *scenario_path;     /* owned; NULL: the built-in scenario */
 	char *base_text;         /* the base scenario's text, owned */
+	char *resolved_text;     /* the base scenario fully resolved (its
+	                            @includes and variant bases applied, the
+	                            study's fixed overrides too), as
+	                            dcg_config_dump writes it; owned */
 	char **sets;             /* fixed overrides for every member, owned */
 	size_t nsets;
 	enum dcg_design design;
