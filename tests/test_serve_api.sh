@@ -5,7 +5,8 @@
 #
 # Starts the real server on a free port of 127.0.0.1 and checks: the
 # settings against `dcgrid config --keys`; a run against `dcgrid run --set`
-# (the same numbers, the same HDF5 datasets, the same error messages); every
+# (the same numbers, the same HDF5 datasets, the typical days of /hourly
+# balanced hour by hour, the same error messages); every
 # bound (body size, override count, output rows, solve time, solves at
 # once) and every 4xx; that no request can name a file; and a clean stop on
 # SIGINT and SIGTERM with its temporary folder removed. Prints one line per

@@ -6,7 +6,9 @@
 // Starts `dcgrid serve --port 0`, opens the page, moves the slider of the
 // 2024 AI demand growth with the keyboard, and checks that the chart of
 // data-center electricity now holds exactly what `dcgrid run --set` writes
-// for the same override; types an invalid value and checks the page shows
+// for the same override, and that the typical-day panel shows the region
+// with the lowest reserve margin with the load of /hourly; types an invalid
+// value and checks the page shows
 // the message `dcgrid run --set` prints; downloads the config, runs it and
 // checks it gives the same run; checks that the page asked nothing of any
 // other host (it works offline); saves a screenshot to

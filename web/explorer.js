@@ -5,7 +5,8 @@
  * Every change posts the overrides to /api/run; the server answers with the
  * run's series (driven by its series table, so new series show up in the
  * "any series" panel without changes here) or with the same message that
- * `dcgrid run --set` prints. Charts are uPlot's; this file only configures
+ * `dcgrid run --set` prints. The typical-day panel draws the run's `hourly`
+ * object (one day per region). Charts are uPlot's; this file only configures
  * them and feeds them data.
  */
 "use strict";
