@@ -477,6 +477,76 @@ static void annual(json_t *o, const char *name, const char *units,
 				      "columns", columns(v, Y, R)));
 }
 
+/* The typical day of each region for the page: at the last hourly year,
+ * the representative day holding the region's highest net load, with its
+ * load, net load, generation by technology, storage charging, net import
+ * and unserved energy (one day per region keeps the answer small; the
+ * HDF5 download holds every day). null without the hourly grid. */
+static json_t *hour_row(const double *v)
+{
+	return numbers(v, DCG_HOURS);
+}
+
+static json_t *hourly_json(const struct dcg_model *m,
+			   const struct dcg_result *res)
+{
+	static const char *const kinds[] = {"must_run", "variable", "thermal",
+					    "hydro", "storage"};
+	if (!m->grid_enabled || res->hY == 0 || !res->hourly[DCG_HR_LOAD] ||
+	    !res->hourly[DCG_HR_NET_LOAD] || !res->hourly[DCG_HR_GENERATION] ||
+	    !res->hourly[DCG_HR_CHARGE] || !res->hourly[DCG_HR_UNSERVED] ||
+	    !res->hourly[DCG_HR_IMPORT])
+		return json_null();
+	size_t R = m->R, J = m->J, D = m->D, H = D * DCG_HOURS;
+	size_t y = res->hY - 1;
+	json_t *o = json_object();
+	json_object_set_new(o, "years", numbers(res->hourly_year, res->hY));
+	json_object_set_new(o, "time", numbers(res->hourly_time, res->hY));
+	json_object_set_new(o, "year", dcg__serve_number(res->hourly_year[y]));
+	json_object_set_new(o, "day_weight", numbers(m->day_weight, D));
+	json_t *techs = json_array();
+	for (size_t j = 0; j < J; j++)
+		json_array_append_new(
+			techs, json_pack("{s:s, s:s}", "name", m->techs[j].name,
+					 "kind",
+					 (unsigned)m->techs[j].kind < 5 ?
+						 kinds[m->techs[j].kind] :
+						 "unknown"));
+	json_object_set_new(o, "technologies", techs);
+
+	const double *load = res->hourly[DCG_HR_LOAD] + y * R * H;
+	const double *net = res->hourly[DCG_HR_NET_LOAD] + y * R * H;
+	const double *gen = res->hourly[DCG_HR_GENERATION] + y * R * J * H;
+	const double *chg = res->hourly[DCG_HR_CHARGE] + y * R * H;
+	const double *imp = res->hourly[DCG_HR_IMPORT] + y * R * H;
+	const double *uns = res->hourly[DCG_HR_UNSERVED] + y * R * H;
+	json_t *regions = json_array();
+	for (size_t r = 0; r < R; r++) {
+		size_t peak = 0;
+		for (size_t i = 1; i < H; i++)
+			if (net[r * H + i] > net[r * H + peak])
+				peak = i;
+		size_t d = peak / DCG_HOURS, at = r * H + d * DCG_HOURS;
+		json_t *g = json_array();
+		for (size_t j = 0; j < J; j++)
+			json_array_append_new(g, hour_row(&gen[(r * J + j) * H +
+								d * DCG_HOURS]));
+		json_t *e = json_pack("{s:s, s:I, s:I, s:o}", "region",
+				      m->regions[r].name, "day", (json_int_t)d,
+				      "peak_hour", (json_int_t)(peak % DCG_HOURS),
+				      "day_weight", dcg__serve_number(m->day_weight[d]));
+		json_object_set_new(e, "load", hour_row(&load[at]));
+		json_object_set_new(e, "net_load", hour_row(&net[at]));
+		json_object_set_new(e, "generation", g);
+		json_object_set_new(e, "storage_charge", hour_row(&chg[at]));
+		json_object_set_new(e, "net_import", hour_row(&imp[at]));
+		json_object_set_new(e, "unserved", hour_row(&uns[at]));
+		json_array_append_new(regions, e);
+	}
+	json_object_set_new(o, "regions", regions);
+	return o;
+}
+
 json_t *dcg__serve_result_json(const struct dcg_model *m,
 			       const struct dcg_result *res)
 {
@@ -553,6 +623,8 @@ json_t *dcg__serve_result_json(const struct dcg_model *m,
 				      "time", e->time));
 	}
 	json_object_set_new(o, "events", ev);
+	json_object_set_new(o, "hourly", res->complete ? hourly_json(m, res) :
+							 json_null());
 
 	const struct dcg_solver_stats *st = &res->stats;
 	json_object_set_new(o, "solver",

@@ -5,7 +5,8 @@
 #
 # Starts the real server on a free port of 127.0.0.1 and checks: the
 # settings against `dcgrid config --keys`; a run against `dcgrid run --set`
-# (the same numbers, the same HDF5 datasets, the same error messages); every
+# (the same numbers, the same HDF5 datasets, the typical days of /hourly
+# balanced hour by hour, the same error messages); every
 # bound (body size, override count, output rows, solve time, solves at
 # once) and every 4xx; that no request can name a file; and a clean stop on
 # SIGINT and SIGTERM with its temporary folder removed. Prints one line per
@@ -120,6 +121,44 @@ with h5py.File("cli.h5", "r") as f:
         n += 1
     assert n == len([k for g in ("datacenter", "grid", "cumulative") for k in f[g]]), n
 print(n, "series")
+PY
+
+# The typical-day panel's data: per region the day of the highest net load
+# of the last hourly year, equal to the HDF5's /hourly, and balanced.
+"$PYTHON" - <<'PY' >cmp.txt && ok "the hourly typical days equal /hourly of dcgrid run and balance ($(cat cmp.txt))" || fail "hourly differs" "$(cat cmp.txt)"
+import json, h5py, numpy as np
+h = json.load(open("body.txt"))["hourly"]
+with h5py.File("cli.h5", "r") as f:
+    g = f["hourly"]
+    assert h["years"] == g["year"][()].tolist(), (h["years"], g["year"][()])
+    assert h["year"] == h["years"][-1]
+    assert h["time"] == g["time"][()].tolist()
+    assert h["day_weight"] == g["day_weight"][()].tolist()
+    names = [t["name"] for t in h["technologies"]]
+    assert names == [x.decode() if isinstance(x, bytes) else x for x in f["technologies"][()]], names
+    assert all(t["kind"] in ("must_run", "variable", "thermal", "hydro", "storage")
+               for t in h["technologies"])
+    regions = [x.decode() if isinstance(x, bytes) else x for x in f["regions"][()]]
+    assert [e["region"] for e in h["regions"]] == regions
+    net = g["net_load"][-1]
+    worst = 0.0
+    for r, e in enumerate(h["regions"]):
+        d = e["day"]
+        # The day holds the year's highest net load of the region.
+        assert net[r, d].max() == net[r].max(), (e["region"], d)
+        assert e["peak_hour"] == int(np.argmax(net[r, d])), e["region"]
+        assert e["day_weight"] == g["day_weight"][d]
+        for k in ("load", "net_load", "storage_charge", "net_import", "unserved"):
+            assert len(e[k]) == 24 and np.array_equal(g[k][-1, r, d], e[k]), (e["region"], k)
+        gen = np.array(e["generation"])
+        assert gen.shape == (len(names), 24), gen.shape
+        assert np.array_equal(g["generation"][-1, r, :, d], gen), e["region"]
+        load = np.array(e["load"])
+        bal = gen.sum(axis=0) - e["storage_charge"] + e["net_import"] + e["unserved"]
+        rel = np.abs(bal - load).max() / np.abs(load).max()
+        assert rel <= 1e-9, (e["region"], rel)
+        worst = max(worst, rel)
+print(f"{len(h['regions'])} regions, balance within {worst:.1e}")
 PY
 
 req POST /api/run.h5 '{"set": {"segments.[1].growth.value.[0]": 0.5, "hardware.[1].life_yr": 6}}'

@@ -6,7 +6,9 @@
 // Starts `dcgrid serve --port 0`, opens the page, moves the slider of the
 // 2024 AI demand growth with the keyboard, and checks that the chart of
 // data-center electricity now holds exactly what `dcgrid run --set` writes
-// for the same override; types an invalid value and checks the page shows
+// for the same override, and that the typical-day panel shows the region
+// with the lowest reserve margin with the load of /hourly; types an invalid
+// value and checks the page shows
 // the message `dcgrid run --set` prints; downloads the config, runs it and
 // checks it gives the same run; checks that the page asked nothing of any
 // other host (it works offline); saves a screenshot to
@@ -51,6 +53,17 @@ function h5(file, dataset) {
   const r = spawnSync("/usr/bin/python3", ["-c", py, file, dataset], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`h5py on ${file}: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+// The last hourly year's load of region r, day d, through h5py.
+function h5Hourly(file, r, d) {
+  const py = "import h5py, json, sys\n" +
+    "r, d = int(sys.argv[2]), int(sys.argv[3])\n" +
+    "with h5py.File(sys.argv[1], 'r') as f:\n" +
+    "    print(json.dumps({'year': f['hourly/year'][-1].item(), 'load': f['hourly/load'][-1, r, d].tolist()}))\n";
+  const res = spawnSync("/usr/bin/python3", ["-c", py, file, String(r), String(d)], { encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`h5py on ${file}: ${res.stderr}`);
+  return JSON.parse(res.stdout);
 }
 
 function dcgridRun(args) {
@@ -135,6 +148,43 @@ try {
   check(Math.abs(curEnd - baseEnd) > 1e-6 * Math.abs(baseEnd),
     "the chart changed against the baseline drawn beside it",
     `${chart.labels[1]}: ${baseEnd.toFixed(3)} -> ${curEnd.toFixed(3)} TWh/year at the end`);
+  // The typical-day panel: after the move it shows the region with the
+  // lowest reserve margin, its day of highest net load as /hourly of the
+  // same dcgrid run has it, stacked up to the load plus storage charging.
+  const day = await page.evaluate(() => {
+    const c = window.explorer.charts.day, sel = document.getElementById("day-region");
+    const run = window.explorer.current;
+    return c && sel && {
+      data: c.data, labels: c.series.map((x) => x.label), region: sel.value,
+      options: sel.options.length, hourly: run.hourly,
+      rm: run.series.find((x) => x.key === "grid/reserve_margin"), time: run.time,
+      title: document.querySelector("#panel-day .title").textContent,
+    };
+  });
+  check(day && day.options === regions && day.data.length > 3 && day.data[0].length === 24,
+    "the typical-day panel is drawn, with a region choice",
+    day ? `${day.options} regions, ${day.data.length - 1} series: ${day.title}` : "no panel");
+  if (day) {
+    const h = day.hourly, t = h.time[h.time.length - 1];
+    let i = 0;
+    day.time.forEach((x, k) => { if (Math.abs(x - t) < Math.abs(day.time[i] - t)) i = k; });
+    const margins = day.rm.columns.map((c) => c[i]);
+    const tight = day.rm.labels[margins.indexOf(Math.min(...margins))];
+    check(day.region === tight, "by default it shows the region with the lowest reserve margin",
+      `${day.region}, reserve margin ${Math.min(...margins).toFixed(3)}`);
+    const r = h.regions.findIndex((e) => e.region === day.region), e = h.regions[r];
+    const hr = h5Hourly(cliFile, r, e.day);
+    const n = day.data.length;
+    const load = day.data[n - 2], top = day.data[n - 3], withCharge = day.data[n - 1];
+    let diff = 0, gap = 0;
+    for (let k = 0; k < 24; k++) {
+      diff = Math.max(diff, Math.abs(load[k] - hr.load[k]));
+      gap = Math.max(gap, Math.abs(top[k] - withCharge[k]) / Math.abs(load[k]));
+    }
+    check(diff === 0 && hr.year === h.year, "its load line equals /hourly/load of dcgrid run --set",
+      `year ${hr.year}, day ${e.day}`);
+    check(gap < 1e-9, "the stack meets the load plus storage charging", `largest relative gap ${gap}`);
+  }
   const command = await page.$eval("#command", (e) => e.textContent);
   check(command === `dcgrid run --set '${set}'`, "the page shows the dcgrid run command line", command);
 

@@ -5,7 +5,8 @@
  * Every change posts the overrides to /api/run; the server answers with the
  * run's series (driven by its series table, so new series show up in the
  * "any series" panel without changes here) or with the same message that
- * `dcgrid run --set` prints. Charts are uPlot's; this file only configures
+ * `dcgrid run --set` prints. The typical-day panel draws the run's `hourly`
+ * object (one day per region). Charts are uPlot's; this file only configures
  * them and feeds them data.
  */
 "use strict";
@@ -21,6 +22,7 @@ const explorer = {
   busy: false,          // a run is in flight or waiting
   runs: 0,              // completed runs (the browser test waits on it)
   errors: 0,            // rejected runs
+  dayRegion: null,      // the typical day's region the user chose, if any
 };
 window.explorer = explorer;
 
@@ -296,6 +298,92 @@ function drawEvents() {
     "<p>No region's reserve margin crosses its minimum in either run.</p>";
 }
 
+/* ---- the typical day ------------------------------------------------------ */
+
+/* The region with the lowest reserve margin at the time of the hourly
+ * year (the page's default for the typical day). */
+function tightestRegion(run) {
+  const h = run.hourly, rm = seriesByKey(run, "grid/reserve_margin");
+  if (!rm) return 0;
+  const t = h.time[h.time.length - 1];
+  let i = 0;
+  run.time.forEach((x, k) => { if (Math.abs(x - t) < Math.abs(run.time[i] - t)) i = k; });
+  let best = 0;
+  h.regions.forEach((e, r) => {
+    const c = rm.labels.indexOf(e.region), b = rm.labels.indexOf(h.regions[best].region);
+    if (c >= 0 && b >= 0 && rm.columns[c][i] < rm.columns[b][i]) best = r;
+  });
+  return best;
+}
+
+/* Generation by technology stacked (uPlot bands between running sums),
+ * then net import and unserved energy on top; the load, and the load plus
+ * storage charging, which the stack meets hour by hour. */
+function drawDay() {
+  const el = $("panel-day"), run = explorer.current, h = run && run.hourly;
+  const sel = $("day-region");
+  if (!h || !h.regions.length) {
+    el.querySelector(".title").textContent = "Typical day: no hourly grid in this run";
+    sel.hidden = true;
+    return;
+  }
+  sel.hidden = false;
+  const names = h.regions.map((e) => e.region);
+  if (sel.options.length !== names.length || [...sel.options].some((o, i) => o.value !== names[i])) {
+    sel.textContent = "";
+    for (const n of names) {
+      const o = document.createElement("option");
+      o.value = o.textContent = n;
+      sel.appendChild(o);
+    }
+    explorer.dayRegion = null;
+  }
+  if (explorer.dayRegion == null || !names.includes(explorer.dayRegion))
+    explorer.dayRegionDefault = names[tightestRegion(run)];
+  sel.value = explorer.dayRegion || explorer.dayRegionDefault;
+  const e = h.regions[names.indexOf(sel.value)];
+  el.querySelector(".title").textContent = `Typical day ${h.year}: ${e.region}, day ${e.day} ` +
+    `(its highest net load, at hour ${e.peak_hour}; weight ${e.day_weight} days)`;
+
+  const xs = Array.from({ length: 24 }, (_, i) => i);
+  const layers = [];
+  h.technologies.forEach((t, j) => {
+    if (e.generation[j].some((v) => v)) layers.push({ label: t.name, v: e.generation[j], color: COLORS[j % COLORS.length] });
+  });
+  if (e.net_import.some((v) => v)) layers.push({ label: "net import", v: e.net_import, color: "#aaa" });
+  if (e.unserved.some((v) => v)) layers.push({ label: "unserved", v: e.unserved, color: "#c00" });
+  const data = [xs], series = [{ label: "hour" }], bands = [];
+  const sum = xs.map(() => 0);
+  layers.forEach((l, i) => {
+    l.v.forEach((v, k) => { sum[k] += v; });
+    data.push(sum.slice());
+    series.push({ label: l.label, stroke: l.color, fill: l.color + "99", width: 1, points: { show: false },
+      value: (u, v, si, k) => (k == null ? "" : layers[si - 1].v[k].toFixed(1)) });
+    if (i > 0) bands.push({ series: [i + 1, i] });
+  });
+  const charge = e.load.map((v, k) => v + e.storage_charge[k]);
+  data.push(e.load, charge);
+  series.push({ label: "load", stroke: "#000", width: 2.5, points: { show: false } },
+    { label: "load + storage charging", stroke: "#000", width: 1.5, dash: [5, 4], points: { show: false } });
+  const key = series.map((x) => x.label).join("|");
+  const width = Math.max(320, el.clientWidth - 14);
+  let chart = explorer.charts.day;
+  if (chart && chart._key === key && chart.width === width) {
+    chart.setData(data);
+    return;
+  }
+  if (chart) chart.destroy();
+  chart = new uPlot({
+    width, height: 300, bands,
+    scales: { x: { time: false }, y: { range: (u, lo, hi) => [Math.min(0, lo), hi * 1.05] } },
+    series,
+    axes: [{ label: "hour" }, { label: "GW", size: 70 }],
+    legend: { live: false },
+  }, data, el.querySelector(".chart"));
+  chart._key = key;
+  explorer.charts.day = chart;
+}
+
 function drawAll() {
   const sel = $("any-series");
   if (!sel.options.length) {
@@ -308,6 +396,7 @@ function drawAll() {
     sel.value = "datacenter/standard_racks";
   }
   for (const p of PANELS) draw(p);
+  drawDay();
   drawEvents();
 }
 
@@ -320,6 +409,15 @@ function makePanels() {
     $("charts").appendChild(div);
   }
   $("any-series").addEventListener("change", () => draw(PANELS.find((p) => p.id === "any")));
+  const day = document.createElement("div");
+  day.className = "panel";
+  day.id = "panel-day";
+  day.innerHTML = '<h2 class="title"></h2><select id="day-region"></select><div class="chart"></div>';
+  $("charts").appendChild(day);
+  $("day-region").addEventListener("change", () => {
+    explorer.dayRegion = $("day-region").value;
+    drawDay();
+  });
   const ev = document.createElement("div");
   ev.className = "panel";
   ev.innerHTML = '<h2>Events</h2><div id="events"></div>';
