@@ -134,7 +134,7 @@ static void test_memory_limit(void)
 	CU_ASSERT_PTR_NULL(m);
 	CU_ASSERT_STRING_EQUAL(
 		err.msg, "bad-inputs/ok.cfg: 2 regions x 601 output times "
-			 "(142 values each) need 1.3 MiB for the result; the "
+			 "(180 values each) need 1.7 MiB for the result; the "
 			 "limit is 64.0 KiB (from DCGRID_MEMORY_LIMIT)");
 
 	/* The same run fits a larger limit; "none" lifts it. */
