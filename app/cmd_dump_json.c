@@ -212,6 +212,11 @@ static void put_model(FILE *f, const struct dcg_model *m)
 		put_knum(f, "duration_h", t->duration_h, &ef);
 		put_knum(f, "efficiency", t->efficiency, &ef);
 		put_knum(f, "min_output", t->min_output, &ef);
+		put_knum(f, "initial_age_yr", t->initial_age_yr, &ef);
+		put_knum(f, "approval_time_yr", t->approval_time_yr, &ef);
+		put_kbool(f, "has_build_limit", t->has_build_limit, &ef);
+		if (t->has_build_limit)
+			put_ksched(f, "build_limit", &t->build_limit, &ef);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -267,6 +272,22 @@ static void put_model(FILE *f, const struct dcg_model *m)
 			put_array(f, rg->dc_shape, rg->dc_shape ? H : 0);
 			put_key(f, "cf_shape", &ef);
 			put_array(f, rg->cf_shape, rg->cf_shape ? J * H : 0);
+			put_key(f, "build_limit_gw_per_yr", &ef);
+			fputc('[', f);
+			for (size_t j = 0; j < J; j++) {
+				if (j)
+					fputc(',', f);
+				put_sched(f, &rg->build_limit_gw_per_yr[j]);
+			}
+			fputc(']', f);
+			put_key(f, "life_extension_gw_per_yr", &ef);
+			fputc('[', f);
+			for (size_t j = 0; j < J; j++) {
+				if (j)
+					fputc(',', f);
+				put_sched(f, &rg->life_extension_gw_per_yr[j]);
+			}
+			fputc(']', f);
 		}
 		fputc('}', f);
 	}

@@ -1196,6 +1196,47 @@ static int size_model(struct load *ld, const config_setting_t *root)
 
 /* ---- rules across keys -------------------------------------------------- */
 
+/* Planned closures (negative planned additions) must not close more than
+ * was installed at the start plus what was planned to be added by then;
+ * retirements and market-driven investment are left out, so the check is
+ * on the plan itself. Walks the horizon in 4000 midpoint steps. */
+static int check_closures(struct load *ld, size_t r, size_t j)
+{
+	const struct dcg_model *m = ld->m;
+	const struct dcg_schedule *p = &m->regions[r].planned_gw_per_yr[j];
+	bool negative = false;
+	for (size_t i = 0; i < p->n; i++)
+		negative |= p->value[i] < 0.0;
+	if (!negative)
+		return 0;
+	enum { STEPS = 4000 };
+	double h = (m->t1 - m->t0) / STEPS, added = 0.0, closed = 0.0;
+	double installed = m->regions[r].capacity_gw[j];
+	for (int i = 0; i < STEPS; i++) {
+		double v = dcg_schedule_eval(p, m->t0 + ((double)i + 0.5) * h);
+		added += fmax(v, 0.0) * h;
+		closed += fmax(-v, 0.0) * h;
+		if (closed <= installed + added + 1e-9 * fmax(installed, 1.0))
+			continue;
+		char path[PATH_MAX_LEN], a[40], b[40], c[40], t[40], t0[40];
+		snprintf(path, sizeof path, "regions.[%zu].grid.planned_gw_per_yr.%s",
+			 r, m->techs[j].name);
+		dcg__fmt_number(a, sizeof a, round(closed * 1e3) / 1e3, false);
+		dcg__fmt_number(b, sizeof b, installed, false);
+		dcg__fmt_number(c, sizeof c, round(added * 1e3) / 1e3, false);
+		dcg__fmt_number(t, sizeof t, round((m->t0 + (double)(i + 1) * h) * 1e3) / 1e3,
+				false);
+		dcg__fmt_number(t0, sizeof t0, m->t0, false);
+		return fail(ld, config_lookup(ld->cfg, path),
+			    "%s closes %s GW by %s, but only %s GW is installed "
+			    "at horizon.start = %s plus %s GW of planned "
+			    "additions (a closure cannot exceed what is "
+			    "installed)",
+			    path, a, t, b, t0, c);
+	}
+	return 0;
+}
+
 static int check_model(struct load *ld)
 {
 	struct dcg_model *m = ld->m;
@@ -1280,6 +1321,12 @@ static int check_model(struct load *ld)
 				    c);
 		}
 	}
+	for (size_t r = 0; m->grid_enabled && r < m->R; r++)
+		for (size_t j = 0; j < m->J; j++) {
+			int rc = check_closures(ld, r, j);
+			if (rc)
+				return rc;
+		}
 
 	for (size_t l = 0; l < m->L; l++) {
 		const struct dcg_corridor *cr = &m->corridors[l];

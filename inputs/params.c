@@ -313,9 +313,21 @@ static const struct dcg__param region_grid_params[] = {
 	 .dflt = DCG__D_TECH_CREDIT, .unit = "1",
 	 .doc = "share of capacity counted as firm at peak, per technology"},
 	{.key = "planned_gw_per_yr", .type = DCG__P_TECH_SCHEDULES,
-	 .offset = REG(planned_gw_per_yr), .min = 0, .max = 1e4,
+	 .offset = REG(planned_gw_per_yr), .min = -1e4, .max = 1e4,
 	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "GW/yr",
-	 .doc = "planned capacity additions, per technology"},
+	 .doc = "planned capacity additions, per technology; negative values "
+		"are planned closures (never more than is installed)"},
+	{.key = "build_limit_gw_per_yr", .type = DCG__P_TECH_SCHEDULES,
+	 .offset = REG(build_limit_gw_per_yr), .min = 0, .max = 1e6,
+	 .dflt = DCG__D_NUMBER, .def = 1e6, .unit = "GW/yr",
+	 .doc = "most new market-driven investment the region admits, per "
+		"technology (1e6: no limit); the rest is reported as "
+		"grid/unmet_investment"},
+	{.key = "life_extension_gw_per_yr", .type = DCG__P_TECH_SCHEDULES,
+	 .offset = REG(life_extension_gw_per_yr), .min = 0, .max = 1e4,
+	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "GW/yr",
+	 .doc = "retirements deferred by life extensions, per technology (at "
+		"most the retirements due)"},
 	{.key = "mix", .type = DCG__P_TECH_SCHEDULES, .offset = REG(mix),
 	 .min = 0, .max = 1, .dflt = DCG__D_NUMBER, .def = 0, .unit = "1",
 	 .doc = "shares of market-driven investment per technology (positive "
@@ -490,7 +502,25 @@ static const struct dcg__param tech_params[] = {
 	{.key = "life_yr", .type = DCG__P_DOUBLE, .offset = TECH(life_yr),
 	 .flags = DCG__F_MIN_OPEN, .min = 0.5, .max = 200,
 	 .dflt = DCG__D_REQUIRED, .unit = "yr",
-	 .doc = "effective service life (retirement time constant)"},
+	 .doc = "mean service life; capacity ages through 4 stages of "
+		"life_yr/4 each and retires from the last"},
+	{.key = "initial_age_yr", .type = DCG__P_DOUBLE,
+	 .offset = TECH(initial_age_yr), .flags = DCG__F_SENTINEL, .min = 0,
+	 .max = 200, .dflt = DCG__D_NUMBER, .def = -1, .unit = "yr",
+	 .sentinel = "life_yr/2, the steady-state age",
+	 .doc = "mean age of the installed capacity at horizon.start (taken "
+		"as built at a constant rate over twice that many years)"},
+	{.key = "approval_time_yr", .type = DCG__P_DOUBLE,
+	 .offset = TECH(approval_time_yr), .min = 0, .max = 30,
+	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "yr",
+	 .doc = "time from an investment decision to the start of "
+		"construction (0: no approval stage)"},
+	{.key = "build_limit_gw_per_yr", .type = DCG__P_SCHEDULE,
+	 .offset = TECH(build_limit), .min = 0, .max = 1e6,
+	 .dflt = DCG__D_UNSET, .aux_offset = TECH(has_build_limit),
+	 .unit = "GW/yr", .sentinel = "unlimited",
+	 .doc = "national limit on new market-driven investment (e.g. "
+		"approvals); the rest is reported as grid/unmet_investment"},
 	{.key = "capacity_credit", .type = DCG__P_DOUBLE,
 	 .offset = TECH(capacity_credit), .min = 0, .max = 1,
 	 .dflt = DCG__D_REQUIRED, .unit = "1",

@@ -9,6 +9,7 @@
 #include "hours.h"
 #include "hours.h"
 #include "model_internal.h"
+#include "planning.h"
 
 /* China's official "standard rack" is 2.5 kW of IT capacity. */
 #define DCG_STANDARD_RACK_KW 2.5
@@ -129,8 +130,19 @@ int dcg_model_derive(const struct dcg_model *m, struct dcg_work *w, double t,
 				o[r * J + j] = c;
 			}
 		}
+		dcg__invest_region(m, w, t, y, r, NULL);
 		for (size_t j = 0; j < J; j++) {
 			size_t rj = r * J + j;
+			if ((o = out[DCG_SER_INVESTMENT]))
+				o[rj] = w->invest[rj];
+			if ((o = out[DCG_SER_UNMET_INVESTMENT]))
+				o[rj] = w->unmet[rj];
+			if ((o = out[DCG_SER_RETIREMENTS]))
+				o[rj] = w->retire[rj];
+			if ((o = out[DCG_SER_CLOSURES]))
+				o[rj] = w->close[rj];
+			if ((o = out[DCG_SER_CAPACITY_APPROVAL]))
+				o[rj] = y[dcg_ix_App(l, r, j)];
 			if ((o = out[DCG_SER_CAPACITY]))
 				o[rj] = y[dcg_ix_G(l, r, j)];
 			if ((o = out[DCG_SER_CAPACITY_PIPELINE]))

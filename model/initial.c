@@ -4,13 +4,15 @@
  * with the fleet's average power and compute per rack. Unless given, the
  * construction pipelines start at their steady-growth level (completions
  * replace retirements and add the segment's initial growth) and the grid
- * pipelines at replacement level; the national perceived aggregates start at
+ * pipelines at replacement level (investment.c), with capacity split into
+ * age stages by the fleets' mean ages (cohorts.c); the national perceived aggregates start at
  * their instantaneous values so that no start-up transient appears.
  */
 #include <math.h>
 
 #include "dcgrid/model.h"
 #include "model_internal.h"
+#include "planning.h"
 
 int dcg_model_initial(const struct dcg_model *m, double *y)
 {
@@ -48,25 +50,9 @@ int dcg_model_initial(const struct dcg_model *m, double *y)
 		if (!m->grid_enabled)
 			continue;
 		y[dcg_ix_B(l, r)] = rg->base_demand_gw;
-		double repl = 0.0, mixsum = 0.0;
-		for (size_t j = 0; j < m->J; j++) {
+		for (size_t j = 0; j < m->J; j++)
 			y[dcg_ix_G(l, r, j)] = rg->capacity_gw[j];
-			repl += rg->capacity_credit[j] * rg->capacity_gw[j] /
-				m->techs[j].life_yr;
-			mixsum += fmax(dcg_schedule_eval(&rg->mix[j], t0), 0.0);
-		}
-		for (size_t j = 0; j < m->J; j++) {
-			double q = rg->pipeline_gw[j];
-			if (q < 0.0) {
-				double mj = mixsum > 0.0
-						    ? fmax(dcg_schedule_eval(&rg->mix[j], t0), 0.0) /
-							      mixsum
-						    : 0.0;
-				q = m->techs[j].lead_time_yr * mj * repl /
-				    fmax(rg->capacity_credit[j], 1e-3);
-			}
-			y[dcg_ix_Q(l, r, j)] = q;
-		}
+		dcg__cohort_initial(m, r, y);
 	}
 	for (size_t s = 0; s < m->S; s++) {
 		double D = m->segments[s].initial_demand_pflops;
@@ -84,14 +70,24 @@ int dcg_model_initial(const struct dcg_model *m, double *y)
 	for (size_t k = 0; k < m->K; k++)
 		y[dcg_ix_X(l, k)] = 1.0;
 	y[dcg_ix_price(l)] = 1.0;
+	size_t J = m->grid_enabled ? m->J : 0;
+	for (size_t j = 0; j < J; j++)
+		y[dcg_ix_Y(l, j)] = 1.0;
 	struct dcg_work *w = dcg_work_new(m);
 	if (!w)
 		return DCG_ENOMEM;
+	/* The pipelines need the peaks, imports and retirements at t0, which
+	 * do not depend on them. */
+	dcg__model_eval(m, w, t0, y, NULL);
+	for (size_t r = 0; J && r < m->R; r++)
+		dcg__invest_initial(m, w, r, y);
 	for (int pass = 0; pass < 2; pass++) {
 		dcg__model_eval(m, w, t0, y, NULL);
 		for (size_t k = 0; k < m->K; k++)
 			y[dcg_ix_X(l, k)] = w->cap_inst[k];
 		y[dcg_ix_price(l)] = w->price_nat;
+		for (size_t j = 0; j < J; j++)
+			y[dcg_ix_Y(l, j)] = w->cap_build[j];
 	}
 	dcg_work_free(w);
 	return 0;

@@ -69,6 +69,14 @@ static void free_region(struct dcg_region *r, size_t J)
 	if (r->mix)
 		for (size_t j = 0; j < J; j++)
 			dcg_schedule_free(&r->mix[j]);
+	if (r->build_limit_gw_per_yr)
+		for (size_t j = 0; j < J; j++)
+			dcg_schedule_free(&r->build_limit_gw_per_yr[j]);
+	if (r->life_extension_gw_per_yr)
+		for (size_t j = 0; j < J; j++)
+			dcg_schedule_free(&r->life_extension_gw_per_yr[j]);
+	free(r->build_limit_gw_per_yr);
+	free(r->life_extension_gw_per_yr);
 	free(r->capacity_gw);
 	free(r->pipeline_gw);
 	free(r->capacity_credit);
@@ -98,8 +106,10 @@ static void free_arrays(struct dcg_model *m)
 		dcg_schedule_free(&m->segments[s].growth);
 	for (size_t l = 0; m->corridors && l < m->L; l++)
 		dcg_schedule_free(&m->corridors[l].rating_gw);
-	for (size_t j = 0; m->techs && j < m->J; j++)
+	for (size_t j = 0; m->techs && j < m->J; j++) {
 		dcg_schedule_free(&m->techs[j].variable_cost);
+		dcg_schedule_free(&m->techs[j].build_limit);
+	}
 	free(m->day_weight);
 	m->day_weight = NULL;
 	m->D = 0;
@@ -152,11 +162,22 @@ int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		rg->capacity_credit = calloc(J, sizeof(double));
 		rg->planned_gw_per_yr = calloc(J, sizeof(struct dcg_schedule));
 		rg->mix = calloc(J, sizeof(struct dcg_schedule));
+		rg->build_limit_gw_per_yr = calloc(J, sizeof(struct dcg_schedule));
+		rg->life_extension_gw_per_yr =
+			calloc(J, sizeof(struct dcg_schedule));
 		if (!rg->capacity_gw || !rg->pipeline_gw ||
-		    !rg->capacity_credit || !rg->planned_gw_per_yr || !rg->mix)
+		    !rg->capacity_credit || !rg->planned_gw_per_yr || !rg->mix ||
+		    !rg->build_limit_gw_per_yr || !rg->life_extension_gw_per_yr)
 			goto oom;
-		for (size_t j = 0; j < J; j++)
+		for (size_t j = 0; j < J; j++) {
 			rg->pipeline_gw[j] = -1.0;
+			/* Unlimited and no extension, until the config says. */
+			if (dcg_schedule_set_constant(&rg->build_limit_gw_per_yr[j],
+						      DCG_UNLIMITED_GW_PER_YR) ||
+			    dcg_schedule_set_constant(
+				    &rg->life_extension_gw_per_yr[j], 0.0))
+				goto oom;
+		}
 	}
 	/* The parameter table's defaults (inputs/params.c). */
 	for (size_t j = 0; j < J; j++) {
@@ -170,6 +191,8 @@ int dcg_model_resize(struct dcg_model *m, size_t R, size_t K, size_t S,
 		m->corridors[l].availability = 0.95;
 		m->corridors[l].loss_per_1000km = 0.03;
 	}
+	for (size_t j = 0; j < J; j++)
+		m->techs[j].initial_age_yr = -1.0;
 	for (size_t k = 0; k < K; k++) {
 		m->classes[k].initial_kw_per_rack = -1.0;
 		m->classes[k].initial_pflops_per_rack = -1.0;
@@ -297,13 +320,21 @@ struct dcg_model *dcg_model_clone(const struct dcg_model *src)
 		double *cap = d->capacity_gw, *pipe = d->pipeline_gw,
 		       *cc = d->capacity_credit;
 		struct dcg_schedule *planned = d->planned_gw_per_yr,
-				    *mix = d->mix;
+				    *mix = d->mix, *blim = d->build_limit_gw_per_yr,
+				    *ext = d->life_extension_gw_per_yr;
+		/* The resize set these to constants; the copies replace them. */
+		for (size_t j = 0; j < J; j++) {
+			dcg_schedule_free(&blim[j]);
+			dcg_schedule_free(&ext[j]);
+		}
 		*d = *s;
 		d->capacity_gw = cap;
 		d->pipeline_gw = pipe;
 		d->capacity_credit = cc;
 		d->planned_gw_per_yr = planned;
 		d->mix = mix;
+		d->build_limit_gw_per_yr = blim;
+		d->life_extension_gw_per_yr = ext;
 		d->policy_weight = d->pue_target = d->base_growth =
 			(struct dcg_schedule){0};
 		size_t H = src->D * DCG_HOURS;
@@ -322,7 +353,9 @@ struct dcg_model *dcg_model_clone(const struct dcg_model *src)
 		    dcg_schedule_copy(&d->pue_target, &s->pue_target) ||
 		    dcg_schedule_copy(&d->base_growth, &s->base_growth) ||
 		    (J && copy_schedules(planned, s->planned_gw_per_yr, J)) ||
-		    (J && copy_schedules(mix, s->mix, J)))
+		    (J && copy_schedules(mix, s->mix, J)) ||
+		    (J && copy_schedules(blim, s->build_limit_gw_per_yr, J)) ||
+		    (J && copy_schedules(ext, s->life_extension_gw_per_yr, J)))
 			goto fail;
 	}
 	for (size_t k = 0; k < src->K; k++) {
@@ -352,6 +385,10 @@ struct dcg_model *dcg_model_clone(const struct dcg_model *src)
 		m->techs[j].variable_cost = (struct dcg_schedule){0};
 		if (dcg_schedule_copy(&m->techs[j].variable_cost,
 				      &src->techs[j].variable_cost))
+			goto fail;
+		m->techs[j].build_limit = (struct dcg_schedule){0};
+		if (dcg_schedule_copy(&m->techs[j].build_limit,
+				      &src->techs[j].build_limit))
 			goto fail;
 	}
 	if (src->D) {
@@ -434,12 +471,16 @@ int dcg_model_finalize(struct dcg_model *m, struct dcg_error *err)
 	l->off_B = 4 * K + 2;
 	l->off_Q = l->off_B + 1;
 	l->off_G = l->off_Q + J;
-	l->region_size = m->grid_enabled ? l->off_G + J : 4 * K + 2;
+	/* Planning block (investment.c, cohorts.c). */
+	l->off_A = l->off_G + J;
+	l->off_App = l->off_A + J * (DCG_COHORTS - 1);
+	l->region_size = m->grid_enabled ? l->off_App + J : 4 * K + 2;
 	l->nat = m->R * l->region_size;
 	l->nat_D = l->nat;
 	l->nat_X = l->nat_D + m->S;
 	l->nat_price = l->nat_X + K;
-	l->n = l->nat_price + 1;
+	l->nat_Y = l->nat_price + 1;
+	l->n = l->nat_Y + J;
 	l->q_dc_energy = 0;
 	l->q_consumption = 1;
 	l->q_unserved = 2;
@@ -467,8 +508,12 @@ const char *dcg_model_describe_state(const struct dcg_model *m, size_t i,
 			snprintf(buf, size,
 				 "perceived supply-cap factor [class %s]",
 				 m->classes[o - m->S].name);
-		else
+		else if (o == m->S + m->K)
 			snprintf(buf, size, "perceived national price index");
+		else
+			snprintf(buf, size,
+				 "perceived build-cap factor [technology %s]",
+				 m->techs[o - m->S - m->K - 1].name);
 		return buf;
 	}
 	size_t r = i / l->region_size, o = i % l->region_size, K = m->K;
@@ -490,11 +535,22 @@ const char *dcg_model_describe_state(const struct dcg_model *m, size_t i,
 			 "capacity under construction Q (GW) [region %s, "
 			 "technology %s]",
 			 rn, m->techs[o - l->off_Q].name);
-	else
+	else if (o < l->off_A)
 		snprintf(buf, size,
 			 "capacity in service G (GW) [region %s, technology "
 			 "%s]",
 			 rn, m->techs[o - l->off_G].name);
+	else if (o < l->off_App)
+		snprintf(buf, size,
+			 "capacity of age stage %zu (GW) [region %s, "
+			 "technology %s]",
+			 (o - l->off_A) % (DCG_COHORTS - 1) + 1, rn,
+			 m->techs[(o - l->off_A) / (DCG_COHORTS - 1)].name);
+	else
+		snprintf(buf, size,
+			 "capacity in approval (GW) [region %s, technology "
+			 "%s]",
+			 rn, m->techs[o - l->off_App].name);
 	return buf;
 }
 
@@ -539,6 +595,8 @@ static void add_points(const struct dcg_model *m, const struct dcg_schedule *s,
 				for (size_t j_ = 0; j_ < (m)->J; j_++) {     \
 					ACTION(&rg_->planned_gw_per_yr[j_]); \
 					ACTION(&rg_->mix[j_]);               \
+					ACTION(&rg_->build_limit_gw_per_yr[j_]); \
+					ACTION(&rg_->life_extension_gw_per_yr[j_]); \
 				}                                            \
 			}                                                    \
 		}                                                            \
@@ -554,6 +612,9 @@ static void add_points(const struct dcg_model *m, const struct dcg_schedule *s,
 			ACTION(&(m)->segments[s_].growth);                   \
 		for (size_t l_ = 0; l_ < (m)->L; l_++)                       \
 			ACTION(&(m)->corridors[l_].rating_gw);               \
+		for (size_t j_ = 0; (m)->grid_enabled && j_ < (m)->J; j_++)  \
+			if ((m)->techs[j_].has_build_limit)                  \
+				ACTION(&(m)->techs[j_].build_limit);         \
 	} while (0)
 
 int dcg_model_breakpoints(const struct dcg_model *m, double **ret_t,

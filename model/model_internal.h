@@ -51,6 +51,11 @@ struct dcg_work {
 	/* per region: LOLE (h/yr) and EUE (GWh/yr), computed in the
 	 * right-hand side only when the standard or the gate reads LOLE */
 	double *lole, *eue;
+	/* Planning (cohorts.c, investment.c), one block from plan: per region x
+	 * technology, GW/yr */
+	double *plan, *retire, *add, *close, *start, *desired, *invest, *unmet;
+	/* per technology: national desired investment, build-cap factor */
+	double *invest_nat, *cap_build;
 	double price_nat;
 	double share_scale; /* 1 / sum of the share states */
 	/* The regions' schedule values at sched_t, DCG_SV_COUNT + 2 J per

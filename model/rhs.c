@@ -14,9 +14,8 @@
  *   dX[k]/dt = (capfactor(sum_r orders_uncapped, S[k](t)) - X)/tau_p;
  *   dpn/dt = (sum_r F price / sum_r F - pn)/tau_p.
  * Grid side, per region r and technology j:
- *   dB/dt = gB(t) B;  dQ/dt = invest - Q/tau_j;  dG/dt = Q/tau_j + planned - G/Lj
- *   invest = mix[j] (sum_i cc G/Lj + pos(short)/tau_inv)/cc[j]
- *   short = (1 + RMtarget) (peak + h dpeak/dt) - sum cc (G + Q) - imp
+ *   dB/dt = gB(t) B; investment, approval and construction (investment.c);
+ *   capacity in service by age, retirements and closures (cohorts.c)
  * Corridors: f = T(t) (d_a pos(tanh(dm/kappa)) - d_b pos(-tanh(dm/kappa))),
  *   dm = mpre[a] - mpre[b], d_x = logistic((mpre[x] - RMmin[x])/wg).
  *
@@ -30,6 +29,7 @@
 #include "hours.h"
 #include "dcgrid/model.h"
 #include "model_internal.h"
+#include "planning.h"
 #include "smooth.h"
 
 /* Cached per-region schedule values (struct dcg_work's sv). */
@@ -99,8 +99,10 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	w->hourly = calloc(6 * R * H + L * H + 14 * R + R * J + J + 1,
 			   sizeof *w->hourly);
 	w->merit = calloc(J + 1, sizeof *w->merit);
+	/* Planning: 7 arrays per region x technology, 2 per technology. */
+	w->plan = calloc(7 * R * J + 2 * J + 1, sizeof *w->plan);
 	if (!w->sv || !w->sv_dyn || !w->rating || !w->hourly || !w->merit ||
-	    dcg__roots_init(w)) {
+	    !w->plan || dcg__roots_init(w)) {
 		dcg_work_free(w);
 		return NULL;
 	}
@@ -129,6 +131,16 @@ struct dcg_work *dcg_work_new(const struct dcg_model *m)
 	TAKE(curt_total, R);
 	TAKE(credit, R * J);
 	TAKE(merit_cost, J);
+	q = w->plan;
+	TAKE(retire, R * J);
+	TAKE(add, R * J);
+	TAKE(close, R * J);
+	TAKE(start, R * J);
+	TAKE(desired, R * J);
+	TAKE(invest, R * J);
+	TAKE(unmet, R * J);
+	TAKE(invest_nat, J);
+	TAKE(cap_build, J);
 #undef TAKE
 	return w;
 }
@@ -143,6 +155,7 @@ void dcg_work_free(struct dcg_work *w)
 	free(w->rating);
 	free(w->hourly);
 	free(w->merit);
+	free(w->plan);
 	free(w->inc_ptr);
 	free(w->inc);
 	free(w);
@@ -230,8 +243,9 @@ static void region_values(const struct dcg_model *m, double *v, size_t r,
 	}
 	if (what & DYN_PLANNED)
 		for (size_t j = 0; j < J; j++)
+			/* Negative: closures (cohorts.c reads the schedule). */
 			v[DCG_SV_COUNT + J + j] =
-				fmax(dcg_schedule_eval(&rg->planned_gw_per_yr[j], t), 0.0);
+				dcg_schedule_eval(&rg->planned_gw_per_yr[j], t);
 }
 
 /* The regions' and corridors' schedule values at t: computed in full the
@@ -268,27 +282,6 @@ static void region_schedules(const struct dcg_model *m, struct dcg_work *w,
 				w->rating[l] = dcg_schedule_eval(&m->corridors[l].rating_gw, t);
 	w->sched_t = t;
 	w->sched_valid = true;
-}
-
-/* Firm capacity a GW of technology j adds in region r, as planners count
- * it: 1 - FOR for the thermal fleet, the measured output at the critical
- * hours for variable and must-run sources, the configured planning credit
- * for hydro and storage. */
-static double dcg__planning_credit(const struct dcg_model *m,
-				   const struct dcg_work *w, size_t r, size_t j)
-{
-	const struct dcg_tech *tj = &m->techs[j];
-	switch (tj->kind) {
-	case DCG_TECH_THERMAL:
-		return 1.0 - tj->forced_outage_rate;
-	case DCG_TECH_VARIABLE:
-	case DCG_TECH_MUST_RUN:
-		return w->credit[r * m->J + j];
-	case DCG_TECH_HYDRO:
-	case DCG_TECH_STORAGE:
-		break;
-	}
-	return m->regions[r].capacity_credit[j];
 }
 
 /* What the connection gate, the events and the outputs read of region r's
@@ -516,6 +509,20 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 	}
 	w->price_nat = fsum > 0.0 ? pf / fsum : 1.0;
 
+	/* Generation investment before the national build caps. */
+	if (m->grid_enabled) {
+		for (size_t j = 0; j < J; j++)
+			w->invest_nat[j] = 0.0;
+		for (size_t r = 0; r < R; r++) {
+			const double *sv = region_sv(m, w, r);
+			double dB = sv[DCG_SV_BASE_GROWTH] * y[dcg_ix_B(l, r)];
+			double dload = w->bpeak[r] * dB + w->cpeak[r] * w->dfac[r];
+			dcg__cohort_flows(m, w, t, y, r, &sv[DCG_SV_COUNT + J]);
+			dcg__invest_desired(m, w, t, y, r, dload, &sv[DCG_SV_COUNT]);
+		}
+		dcg__invest_national(m, w, t);
+	}
+
 	if (!ydot)
 		return 0;
 
@@ -541,40 +548,12 @@ int dcg__model_eval(const struct dcg_model *m, struct dcg_work *w, double t,
 		if (!m->grid_enabled)
 			continue;
 		const double *sv = region_sv(m, w, r);
-		double B = y[dcg_ix_B(l, r)];
-		double dB = sv[DCG_SV_BASE_GROWTH] * B;
-		ydot[dcg_ix_B(l, r)] = dB;
-		double repl = 0.0, cover = w->avail[r];
-		for (size_t j = 0; j < J; j++) {
-			const struct dcg_tech *tj = &m->techs[j];
-			double cc = dcg__planning_credit(m, w, r, j);
-			repl += cc * y[dcg_ix_G(l, r, j)] / tj->life_yr;
-			cover += cc * y[dcg_ix_Q(l, r, j)];
-		}
-		/* Planners build for the load they expect at the critical
-		 * hours one lead time ahead: (1 + target) LP_F - what the
-		 * variable, hydro and storage fleets take off it (LP - NP) -
-		 * imports there - the firm fleet and the whole pipeline. */
-		double h = gp->invest_time_yr + sv[DCG_SV_LEAD];
-		double dload = w->bpeak[r] * dB + w->cpeak[r] * w->dfac[r];
-		double need_firm = w->netpeak[r] + gp->reserve_target * w->loadpeak[r] +
-				   (1.0 + gp->reserve_target) * h * dload - w->imp[r];
-		double shortfall = need_firm - cover;
-		double need = repl + dcg__pos(shortfall, DCG_SMOOTH_REL * w->loadpeak[r]) /
-					     gp->invest_time_yr;
-		for (size_t j = 0; j < J; j++) {
-			const struct dcg_tech *tj = &m->techs[j];
-			double mj = sv[DCG_SV_COUNT + j];
-			double cc = dcg__planning_credit(m, w, r, j);
-			double invest = mj * need / fmax(cc, 1e-3);
-			double G = y[dcg_ix_G(l, r, j)], Q = y[dcg_ix_Q(l, r, j)];
-			ydot[dcg_ix_Q(l, r, j)] = invest - Q / tj->lead_time_yr;
-			ydot[dcg_ix_G(l, r, j)] =
-				Q / tj->lead_time_yr +
-				sv[DCG_SV_COUNT + J + j] -
-				G / tj->life_yr;
-		}
+		ydot[dcg_ix_B(l, r)] = sv[DCG_SV_BASE_GROWTH] * y[dcg_ix_B(l, r)];
+		dcg__invest_region(m, w, t, y, r, ydot);
+		dcg__cohort_rhs(m, w, y, r, ydot);
 	}
+	for (size_t j = 0; j < J; j++)
+		ydot[dcg_ix_Y(l, j)] = (w->cap_build[j] - y[dcg_ix_Y(l, j)]) / tp;
 	return 0;
 }
 

@@ -108,6 +108,20 @@ static const struct dcg_series_info table[DCG_SER_COUNT] = {
 	[DCG_SER_FUEL] = {"grid", "fuel_use", DCG_DIMS_TRJ, "PJ/year",
 			  "fuel burnt: generation times heat rate, annual rate",
 			  NULL, true},
+	[DCG_SER_INVESTMENT] = {"grid", "investment", DCG_DIMS_TRJ, "GW/year",
+				"generation investment admitted (within the "
+				"build caps)", NULL, true},
+	[DCG_SER_UNMET_INVESTMENT] = {"grid", "unmet_investment", DCG_DIMS_TRJ,
+				      "GW/year", "investment wanted but held "
+				      "back by the build caps", NULL, true},
+	[DCG_SER_RETIREMENTS] = {"grid", "retirements", DCG_DIMS_TRJ, "GW/year",
+				 "capacity retiring by age", NULL, true},
+	[DCG_SER_CLOSURES] = {"grid", "closures", DCG_DIMS_TRJ, "GW/year",
+			      "planned closures (negative planned additions)",
+			      NULL, true},
+	[DCG_SER_CAPACITY_APPROVAL] = {"grid", "capacity_approval", DCG_DIMS_TRJ,
+				       "GW", "generation capacity in approval, "
+				       "before construction", NULL, true},
 	[DCG_SER_CUM_DC_ENERGY] = {"cumulative", "dc_energy", DCG_DIMS_TR, "TWh",
 				   "data-center electricity since the start",
 				   NULL, false},

@@ -1227,15 +1227,17 @@ static void test_visit(void)
 	struct visit_log g = {0};
 	CU_ASSERT_EQUAL(dcg_config_visit(m, log_param, &g), 0);
 	/* small's 67 - 1 segment (5) + 1 supply limit unset (-1), plus
-	 * regions.grid 2 x (4 + 5 maps x 3 technologies), grid 10 + 6
+	 * regions.grid 2 x (4 + 7 maps x 3 technologies: build limits and
+	 * life extensions added), grid 10 + 6
 	 * (peak_smoothing, standard, gate_reads, lole_standard_h,
-	 * load_uncertainty, lole_gate_width), technologies 3 x (7 + 7:
-	 * heat_rate_gj_per_mwh, forced_outage_rate, unit_size_gw,
-	 * variable_cost, duration_h, efficiency, min_output), corridor 4 + 3 (availability, length_km,
+	 * load_uncertainty, lole_gate_width), technologies 3 x (7 + 7 + 2:
+	 * heat_rate_gj_per_mwh, forced_outage_rate, unit_size_gw, variable_cost, duration_h,
+	 * efficiency, min_output; initial_age_yr, approval_time_yr; build
+	 * limits unset), corridor 4 + 3 (availability, length_km,
 	 * loss_per_1000km), regions.grid.profile 2 x 10 (three arrays of 12
 	 * months, one call each); no hours group (one peak-hour day), so none
 	 * of its keys. */
-	CU_ASSERT_EQUAL(g.n, 61 + 38 + 16 + 42 + 7 + 2 * 10);
+	CU_ASSERT_EQUAL(g.n, 61 + 50 + 16 + 48 + 7 + 2 * 10);
 	CU_ASSERT_TRUE(g.saw_coal);
 	CU_ASSERT_TRUE(g.saw_twh);
 	dcg_model_free(m);

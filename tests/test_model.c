@@ -122,8 +122,10 @@ static void test_layout_and_describe(void)
 {
 	struct dcg_model *m = fx_model(2, 3, 1, 2, 1);
 	const struct dcg_layout *l = &m->layout;
-	CU_ASSERT_EQUAL(l->region_size, 4 * 3 + 2 + 1 + 2 * 2);
-	CU_ASSERT_EQUAL(l->n, 2 * l->region_size + 1 + 3 + 1);
+	/* P N W C, PUE, share | B Q G | older age stages, approvals. */
+	CU_ASSERT_EQUAL(l->region_size, 4 * 3 + 2 + 1 + 2 * 2 + 2 * (DCG_COHORTS - 1) + 2);
+	/* National: D, X, price, build-cap factors. */
+	CU_ASSERT_EQUAL(l->n, 2 * l->region_size + 1 + 3 + 1 + 2);
 	char d[256];
 	CU_ASSERT_STRING_EQUAL(dcg_model_describe_state(m, dcg_ix_W(l, 1, 2), d, sizeof d),
 			       "IT capacity W (MW) [region region1, class class2]");
@@ -131,6 +133,15 @@ static void test_layout_and_describe(void)
 			       "capacity in service G (GW) [region region0, technology tech1]");
 	CU_ASSERT_STRING_EQUAL(dcg_model_describe_state(m, dcg_ix_D(l, 0), d, sizeof d),
 			       "compute demand D [segment seg0]");
+	CU_ASSERT_STRING_EQUAL(dcg_model_describe_state(m, dcg_ix_A(l, 1, 1, DCG_COHORTS - 1), d,
+							sizeof d),
+			       "capacity of age stage 3 (GW) [region region1, technology tech1]");
+	CU_ASSERT_STRING_EQUAL(dcg_model_describe_state(m, dcg_ix_App(l, 0, 1), d, sizeof d),
+			       "capacity in approval (GW) [region region0, technology tech1]");
+	CU_ASSERT_STRING_EQUAL(dcg_model_describe_state(m, dcg_ix_Y(l, 1), d, sizeof d),
+			       "perceived build-cap factor [technology tech1]");
+	CU_ASSERT_STRING_EQUAL(dcg_model_describe_state(m, dcg_ix_price(l), d, sizeof d),
+			       "perceived national price index");
 	dcg_model_free(m);
 }
 

@@ -134,7 +134,7 @@ static void test_memory_limit(void)
 	CU_ASSERT_PTR_NULL(m);
 	CU_ASSERT_STRING_EQUAL(
 		err.msg, "bad-inputs/ok.cfg: 2 regions x 601 output times "
-			 "(146 values each) need 1.4 MiB for the result; the "
+			 "(184 values each) need 1.7 MiB for the result; the "
 			 "limit is 64.0 KiB (from DCGRID_MEMORY_LIMIT)");
 
 	/* The same run fits a larger limit; "none" lifts it. */

@@ -79,10 +79,18 @@ static void test_against_finite_differences(void)
 	CU_ASSERT(s->nseries >= 10);
 	/* Central differences of whole solves: truncation error O(rel^2),
 	 * solver noise O(global error / rel); rel = 1e-3 with the reference
-	 * solved at rtol = 1e-12 keeps both near 1e-6. */
-	const double rel = 1e-3;
+	 * solved at rtol = 1e-12 keeps both near 1e-6. Since investment holds
+	 * its target (issue 13) the regions' margins sit in the smoothing band
+	 * of the investment rule's pos(), whose second derivative is large
+	 * there: for the parameters that move the margin (base demand,
+	 * capacity, reserve target) central differences at rel = 1e-3 err by
+	 * 2-3e-2 of the largest derivative, at 1e-4 by 1.1e-3 (the
+	 * sensitivities do not move), so those take rel = 1e-4 and a bound of
+	 * 3e-3. */
 	double worst_all = 0.0;
 	for (size_t j = 0; j < np; j++) {
+		bool in_band = j == 2 || j == 3 || j == 7;
+		const double rel = in_band ? 1e-4 : 1e-3, bound = in_band ? 3e-3 : 1e-3;
 		double *pp = NULL, scale = 1.0;
 		struct dcg_model *c = dcg_model_clone(m);
 		CU_ASSERT_EQUAL_FATAL(dcg_config_param_ptr(c, paths[j], &pp, &scale, NULL), 0);
@@ -110,11 +118,11 @@ static void test_against_finite_differences(void)
 			 * unit of p): derivatives below 100 times that are
 			 * compared in absolute terms only. */
 			double noise = 1e-7 * ybig / fabs(p0 * scale);
-			CU_ASSERT(diff <= 1e-3 * big + 10.0 * noise);
+			CU_ASSERT(diff <= bound * big + 10.0 * noise);
 			if (big > 100.0 * noise) {
 				double e = diff / big;
 				checked++;
-				if (e > 1e-3)
+				if (e > bound)
 					printf("\n    %s, %s: max |sens - fd| / max |fd| = %.2e",
 					       paths[j], dcg_series_info(id)->name, e);
 				worst = fmax(worst, e);
@@ -123,7 +131,7 @@ static void test_against_finite_differences(void)
 		printf("\n    %-36s %2zu series, worst relative difference %.1e",
 		       paths[j], checked, worst);
 		CU_ASSERT(checked >= 1);
-		CU_ASSERT(worst < 1e-3);
+		CU_ASSERT(worst < bound);
 		worst_all = fmax(worst_all, worst);
 		dcg_result_free(rp);
 		dcg_result_free(rm);
@@ -336,9 +344,16 @@ static void test_synthetic_against_finite_differences(void)
 		 * global error here (8.7e-4 with the dense solver and CVODES'
 		 * own quotients before, 8.4e-4 now, against rtol = 1e-10); at
 		 * 1e-9 the comparison is limited by the differences' own
-		 * error (up to 4e-4). */
-		CU_ASSERT(el < 2e-3);
-		CU_ASSERT(et < 1e-3);
+		 * error (up to 4e-4). Since investment holds its target (issue
+		 * 13) the regions' margins sit in or near the smoothing band of
+		 * the investment rule's pos(), whose second derivative jumps at
+		 * the band's edges: central differences of hardware.[0].life_yr
+		 * then err by O(step), not O(step^2), on the reserve margin
+		 * (2.7e-4, 2.4e-3, 1.2e-3 and 9.9e-3 of its largest derivative
+		 * at relative steps 3e-4, 1e-4, 3e-5 and 1e-5, while the
+		 * sensitivities at rtol 1e-6 and 1e-9 agree). */
+		CU_ASSERT(el < 4e-3);
+		CU_ASSERT(et < 3e-3);
 	}
 	for (size_t a = 0; a < st->nseries * np; a++)
 		free(deriv[a]);

@@ -372,7 +372,7 @@ static double scale_rel_err(const struct dcg_model *m, const struct dcg_result *
 		double e = scale_rel_one(a->series[id], b->series[id], a->T * w);
 		if (e > worst) {
 			worst = e;
-			*worst_name = "a derived series";
+			*worst_name = dcg_series_info((enum dcg_series_id)id)->name;
 		}
 	}
 	const double *pa[] = {a->annual_dc_energy, a->annual_consumption,
@@ -417,11 +417,15 @@ static struct dcg_model *synth_model(size_t R, const char **sets, size_t nsets)
  * (the same crossings, at times within 1e-3 year). */
 static void test_auto_method_stays_adams_when_not_stiff(void)
 {
-	/* Thermal outage rates of 0.18 make some of the synthetic regions
-	 * cross their minimum (as in test_grid's event record). */
+	/* Thermal outage rates of 0.18 and national limits on new coal and
+	 * gas (6 and 1 GW/yr: investment that holds its target would
+	 * otherwise keep every region above its minimum) make the synthetic
+	 * regions cross their minimum. */
 	const char *sets[] = {"technologies.[0].forced_outage_rate=0.18",
-			      "technologies.[1].forced_outage_rate=0.18"};
-	struct dcg_model *m = synth_model(12, sets, 2);
+			      "technologies.[1].forced_outage_rate=0.18",
+			      "technologies.[0].build_limit_gw_per_yr=6",
+			      "technologies.[1].build_limit_gw_per_yr=1"};
+	struct dcg_model *m = synth_model(12, sets, 4);
 	CU_ASSERT_EQUAL(m->method, DCG_METHOD_AUTO);
 	struct dcg_result *res = solve_ok(m);
 	CU_ASSERT_STRING_EQUAL(res->stats.method, "ADAMS");

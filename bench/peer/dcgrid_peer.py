@@ -74,6 +74,12 @@ SMOOTH_REL = 1e-3
 INTERP = {"linear": 0, "step": 1, "log": 2}
 
 
+# Age stages of capacity in service (DCG_COHORTS) and the fastest a closure
+# can empty a technology (model/cohorts.c).
+COHORTS = 4
+CLOSE_TIME_YR = 0.05
+
+
 def pos(x, s):
     """pos(x; s): 0 below 0, x^2/(2s) on (0, s), x - s/2 above."""
     x = np.asarray(x, dtype=float)
@@ -103,7 +109,7 @@ def cap_factor(o, s):
     safe = np.where(m > 0.0, m, 1.0)
     a, b = o / safe, s / safe
     a4, b4 = a ** 4, b ** 4
-    val = b / (a4 * a4 + b4 * b4) ** 0.125
+    val = b / np.where(m > 0.0, a4 * a4 + b4 * b4, 1.0) ** 0.125
     return np.where(m > 0.0, val, 1.0)
 
 
@@ -183,15 +189,18 @@ class Model:
         self.J = len(techs) if self.grid else 0
         self.L = len(cors)
         R, K, S, J = self.R, self.K, self.S, self.J
-        # Layout: P N W C (K each) PUE sigma | B Q[J] G[J]; national D X p.
+        # Layout: P N W C (K each) PUE sigma | B Q[J] G[J] | A[J x (NC-1)]
+        # App[J]; national D X p Y[J] (model/model.c).
         self.off_P, self.off_N, self.off_W, self.off_C = 0, K, 2 * K, 3 * K
         self.off_pue, self.off_share = 4 * K, 4 * K + 1
         self.off_B = 4 * K + 2
         self.off_Q = self.off_B + 1
         self.off_G = self.off_Q + J
-        self.rs = self.off_G + J if self.grid else 4 * K + 2
+        self.off_A = self.off_G + J
+        self.off_App = self.off_A + J * (COHORTS - 1)
+        self.rs = self.off_App + J if self.grid else 4 * K + 2
         self.nat = R * self.rs
-        self.n = self.nat + S + K + 1
+        self.n = self.nat + S + K + 1 + J
         self.qs = 4 + J
         self.nq = R * self.qs
         # Classes and segments.
@@ -221,6 +230,13 @@ class Model:
             self.lead = np.array([t["lead_time_yr"] for t in techs])
             self.tlife = np.array([t["life_yr"] for t in techs])
             self.hr = Hourly(d, profiles_csv)
+            self.age0 = np.array([t["initial_age_yr"] for t in techs])
+            self.tapp = np.array([t["approval_time_yr"] for t in techs])
+            self.has_blim = np.array([t["has_build_limit"] for t in techs])
+            self.blim = Schedules([t.get("build_limit", {"interp": "linear", "year": [0.0], "value": [0.0]})
+                                   for t in techs])
+            self.rblim = Schedules([s for r in regs for s in r["build_limit_gw_per_yr"]])
+            self.ext = Schedules([s for r in regs for s in r["life_extension_gw_per_yr"]])
             self.bgrowth = Schedules([r["base_growth"] for r in regs])
             self.rmin = np.array([r["reserve_min"] for r in regs])
             self.cc = np.array([r["capacity_credit"] for r in regs]).reshape(R, J)
@@ -228,7 +244,10 @@ class Model:
             self.mix = Schedules([s for r in regs for s in r["mix"]])
             self.rating = Schedules([c["rating_gw"] for c in cors])
             self.ca, self.cb = self.hr.ca, self.hr.cb
-            self.scheds += [self.bgrowth, self.planned, self.mix, self.rating]
+            self.scheds += [self.bgrowth, self.planned, self.mix, self.rating,
+                            self.rblim, self.ext]
+            if self.has_blim.any():
+                self.scheds.append(self.blim)
         else:
             self.rmin = np.zeros(R)
         self.breakpoints = self._breakpoints()
@@ -337,6 +356,9 @@ class Model:
         fsum = fac.sum()
         price_nat = (fac * price).sum() / fsum if fsum > 0.0 else 1.0
         o.update(cap=cap, price_nat=price_nat, orders=orders * X)
+        if self.grid:
+            o["dfac"] = dfac
+            self.planning(t, o, Y)
         if not want_dot:
             return o, None
         tp = g["perception_time_yr"]
@@ -354,22 +376,81 @@ class Model:
         Yd[:, self.off_pue] = dpue
         Yd[:, self.off_share] = (target - sigma) / g["share_time_yr"]
         if self.grid:
-            B, Q, G = o["B"], o["Q"], o["G"]
-            dB = self.bgrowth.eval(t) * B
-            mj = np.maximum(self.mix.eval(t), 0.0).reshape(R, J)
-            mixsum = mj.sum(axis=1)
-            hmix = mj @ self.lead
-            okm = mixsum > 0.0
-            msafe = np.where(okm, mixsum, 1.0)
-            h = g["invest_time_yr"] + np.where(okm, hmix / msafe, 0.0)
-            cc, need = self.hr.invest_need(o["hr"], G, Q, dB, dfac, h, self.tlife)
-            mjn = np.where(okm[:, None], mj / msafe[:, None], 0.0)
-            invest = mjn * need[:, None] / np.maximum(cc, 1e-3)
-            Yd[:, self.off_B] = dB
-            Yd[:, self.off_Q:self.off_Q + J] = invest - Q / self.lead
-            Yd[:, self.off_G:self.off_G + J] = (Q / self.lead + np.maximum(self.planned.eval(t), 0.0).reshape(R, J)
-                                               - G / self.tlife)
+            Yd[:, self.off_B] = o["dB"]
+            self.invest_region(o, Y, nat)
+            Yd[:, self.off_App:self.off_App + J] = o["dApp"]
+            Yd[:, self.off_Q:self.off_Q + J] = o["dQ"]
+            Yd[:, self.off_G:self.off_G + J] = o["dG"]
+            Yd[:, self.off_A:self.off_A + J * (COHORTS - 1)] = o["dA"].reshape(R, -1)
+            natd[S + K + 1:] = (o["cap_build"] - nat[S + K + 1:]) / tp
         return o, ydot
+
+    def planning(self, t, o, Y):
+        """Retirements, closures and desired investment (model/cohorts.c,
+        model/investment.c) before the build caps."""
+        R, J, g = self.R, self.J, self.g
+        B, Q, G = o["B"], o["Q"], o["G"]
+        A = Y[:, self.off_A:self.off_A + J * (COHORTS - 1)].reshape(R, J, COHORTS - 1)
+        App = Y[:, self.off_App:self.off_App + J]
+        k = COHORTS / self.tlife
+        raw = k * A[:, :, -1]
+        ext = np.maximum(self.ext.eval(t), 0.0).reshape(R, J)
+        retire = np.where(ext > 0.0, floor0(raw - ext, SMOOTH_REL * np.maximum(k * G, 1e-9)), raw)
+        plan = self.planned.eval(t).reshape(R, J)
+        add = np.maximum(plan, 0.0)
+        cl = np.maximum(-plan, 0.0)
+        close = np.where(cl > 0.0, min0(cl, np.maximum(G, 0.0) / CLOSE_TIME_YR,
+                                        np.maximum(SMOOTH_REL * cl, 1e-300)), 0.0)
+        dB = self.bgrowth.eval(t) * B
+        mj = np.maximum(self.mix.eval(t), 0.0).reshape(R, J)
+        mixsum = mj.sum(axis=1)
+        okm = mixsum > 0.0
+        mjn = np.where(okm[:, None], mj / np.where(okm, mixsum, 1.0)[:, None], 0.0)
+        lead_a = self.tapp + self.lead
+        hro = o["hr"]
+        cc = self.hr.planning_credit(hro)
+        repl = (cc * retire).sum(axis=1)
+        line = (cc * lead_a * retire).sum(axis=1)
+        cover = hro["avail"] + (cc * (Q + App)).sum(axis=1)
+        h = g["invest_time_yr"] + mjn @ lead_a
+        dload = hro["bpeak"] * dB + hro["cpeak"] * o["dfac"]
+        tgt = g["reserve_target"]
+        short = (hro["netpeak"] + tgt * hro["loadpeak"] + (1.0 + tgt) * h * dload
+                 - hro["imppeak"] + line - cover)
+        want = repl + pos(short, SMOOTH_REL * hro["loadpeak"]) / g["invest_time_yr"]
+        desired = mjn * want[:, None] / np.maximum(cc, 1e-3)
+        lim = np.maximum(self.rblim.eval(t), 0.0).reshape(R, J)
+        capped = desired * cap_factor(desired, lim)
+        inat = capped.sum(axis=0)
+        cap_build = np.where(self.has_blim, cap_factor(inat, np.maximum(self.blim.eval(t), 0.0)), 1.0)
+        o.update(dB=dB, A=A, App=App, retire=retire, add=add, close=close,
+                 desired=desired, capped=capped, cap_build=cap_build)
+
+    def invest_region(self, o, Y, nat):
+        """Built and unmet investment, the approval and construction stages
+        and the age chain (model/investment.c, model/cohorts.c)."""
+        S, K = self.S, self.K
+        Q, G, A, App = o["Q"], o["G"], o["A"], o["App"]
+        Yn = np.where(self.has_blim, nat[S + K + 1:], 1.0)
+        built = Yn * o["capped"]
+        haveapp = self.tapp > 0.0
+        tsafe = np.where(haveapp, self.tapp, 1.0)
+        into_q = np.where(haveapp, App / tsafe, built)
+        o["dApp"] = np.where(haveapp, built - App / tsafe, 0.0)
+        o["dQ"] = into_q - Q / self.lead
+        start = Q / self.lead
+        o.update(invest=built, unmet=o["desired"] - built)
+        k = COHORTS / self.tlife
+        prev = np.maximum(G - A.sum(axis=2), 0.0)
+        cg = np.where(G > 0.0, o["close"] / np.where(G > 0.0, G, 1.0), 0.0)
+        dA = np.empty_like(A)
+        for a in range(1, COHORTS):
+            Aa = A[:, :, a - 1]
+            out = o["retire"] if a == COHORTS - 1 else k * Aa
+            dA[:, :, a - 1] = k * prev - out - cg * Aa
+            prev = Aa
+        o["dA"] = dA
+        o["dG"] = start + o["add"] - o["close"] - o["retire"]
 
     def dispatch(self, o):
         """Energy by the hour in merit order (hourly.py, model/dispatch.c):
@@ -432,12 +513,15 @@ class Model:
             capg = np.array([r["capacity_gw"] for r in d["regions"]]).reshape(R, J)
             pipg = np.array([r["pipeline_gw"] for r in d["regions"]]).reshape(R, J)
             Y[:, self.off_G:self.off_G + J] = capg
-            repl = (self.cc * capg / self.tlife).sum(axis=1)
-            mj = np.maximum(self.mix.eval(t0), 0.0).reshape(R, J)
-            mixsum = mj.sum(axis=1)
-            mjn = np.where(mixsum[:, None] > 0.0, mj / np.where(mixsum > 0.0, mixsum, 1.0)[:, None], 0.0)
-            qst = self.lead * mjn * repl[:, None] / np.maximum(self.cc, 1e-3)
-            Y[:, self.off_Q:self.off_Q + J] = np.where(pipg >= 0.0, pipg, qst)
+            # Age stages: uniform ages on [0, 2 a0] (model/cohorts.c).
+            age = np.where(self.age0 >= 0.0, self.age0, 0.5 * self.tlife)
+            span, width = 2.0 * age, self.tlife / COHORTS
+            for a in range(1, COHORTS):
+                lo = a * width
+                hi = np.full(J, np.inf) if a == COHORTS - 1 else lo + width
+                share_a = np.where(span > 0.0, np.maximum(np.minimum(hi, span) - lo, 0.0)
+                                   / np.where(span > 0.0, span, 1.0), 0.0)
+                Y[:, self.off_A + np.arange(J) * (COHORTS - 1) + (a - 1)] = share_a[None, :] * capg
         for s in range(S):
             D = d["segments"][s]["initial_demand_pflops"]
             if D < 0.0:
@@ -445,11 +529,46 @@ class Model:
             y[self.nat + s] = D
         y[self.nat + S:self.nat + S + K] = 1.0
         y[self.nat + S + K] = 1.0
+        y[self.nat + S + K + 1:] = 1.0
+        if self.grid:
+            o, _ = self.eval(t0, y, want_dot=False)
+            self.initial_pipelines(o, Y)
         for _ in range(2):
             o, _ = self.eval(t0, y, want_dot=False)
             y[self.nat + S:self.nat + S + K] = o["cap"]
             y[self.nat + S + K] = o["price_nat"]
+            if self.grid:
+                y[self.nat + S + K + 1:] = o["cap_build"]
         return y
+
+    def initial_pipelines(self, o, Y):
+        """Pipelines the config leaves to the model: the investment rule's
+        flow at t0 with them in place (model/investment.c)."""
+        R, J, g, t0 = self.R, self.J, self.g, self.t0
+        pipg = np.array([r["pipeline_gw"] for r in self.d["regions"]]).reshape(R, J)
+        sent = pipg < 0.0
+        mj = np.maximum(self.mix.eval(t0), 0.0).reshape(R, J)
+        mixsum = mj.sum(axis=1)
+        mjn = np.where(mixsum[:, None] > 0.0, mj / np.where(mixsum > 0.0, mixsum, 1.0)[:, None], 0.0)
+        lead_a = self.tapp + self.lead
+        ret = o["retire"]
+        hro = o["hr"]
+        cc = self.hr.planning_credit(hro)
+        repl = (cc * ret).sum(axis=1)
+        line = (cc * lead_a * ret).sum(axis=1)
+        cover = hro["avail"] + (cc * np.where(sent, 0.0, pipg)).sum(axis=1)
+        h = g["invest_time_yr"] + mjn @ lead_a
+        H = (mjn * np.where(sent, lead_a[None, :], 0.0)).sum(axis=1)
+        dload = hro["bpeak"] * self.bgrowth.eval(t0) * o["B"] + hro["cpeak"] * o["dfac"]
+        tgt = g["reserve_target"]
+        s0 = (hro["netpeak"] + tgt * hro["loadpeak"] + (1.0 + tgt) * h * dload
+              - hro["imppeak"] + line - cover)
+        tau = g["invest_time_yr"]
+        want = np.where(s0 - repl * H > 0.0, (repl * tau + s0) / (tau + H), repl)
+        flow = mjn * want[:, None] / np.maximum(cc, 1e-3)
+        flow = flow * cap_factor(flow, np.maximum(self.rblim.eval(t0), 0.0).reshape(R, J))
+        Y[:, self.off_Q:self.off_Q + J] = np.where(sent, self.lead * flow, pipg)
+        Y[:, self.off_App:self.off_App + J] = np.where(sent, self.tapp * flow, 0.0)
 
     def tolerances(self, y0, q0):
         R, rs = self.R, self.rs
@@ -457,6 +576,14 @@ class Model:
         big = np.abs(Y).max(axis=0) if R else np.zeros(rs)
         big[self.off_pue] = max(big[self.off_pue], 1.0)
         big[self.off_share] = max(big[self.off_share], 1.0)
+        if self.grid:
+            # Age stages and approvals take their technology's scale.
+            J = self.J
+            bigG = big[self.off_G:self.off_G + J]
+            for j in range(J):
+                sl = slice(self.off_A + j * (COHORTS - 1), self.off_A + (j + 1) * (COHORTS - 1))
+                big[sl] = np.maximum(big[sl], bigG[j])
+                big[self.off_App + j] = max(big[self.off_App + j], bigG[j])
         at = self.atol * np.maximum(np.maximum(np.abs(Y), big[None, :] * 1e-3), 1e-9)
         atn = self.atol * np.maximum(np.abs(y0[self.nat:]), 1.0)
         fac = np.abs(q0).max() if q0.size else 0.0

@@ -27,6 +27,12 @@
 
 /* Hours of a representative day. */
 #define DCG_HOURS 24
+/* Age stages of generation capacity in service (an aging chain: each
+ * stage holds capacity for life/DCG_COHORTS on average; model/cohorts.c). */
+#define DCG_COHORTS 4
+
+/* A build limit this high (GW/yr) is no limit: the default. */
+#define DCG_UNLIMITED_GW_PER_YR 1e6
 
 /* Kinds of generation technology, which fixes how it is dispatched. */
 enum dcg_tech_kind {
@@ -126,6 +132,14 @@ struct dcg_tech {
 					   runs flat (minimum flow); thermal:
 					   share of the available capacity that
 					   always runs */
+	/* Planning (model/investment.c, model/cohorts.c). */
+	double initial_age_yr;          /* mean age of the installed fleet at
+	                                   t0; < 0: the steady-state age L/2 */
+	double approval_time_yr;        /* approval stage before construction;
+	                                   0: none */
+	bool has_build_limit;
+	struct dcg_schedule build_limit; /* national cap on new investment,
+	                                    GW/yr (e.g. nuclear approvals) */
 };
 
 /* Profile settings (inputs/profiles.c turns them into the hourly profiles
@@ -197,6 +211,11 @@ struct dcg_region {
 	 * thermal and storage blocks are unused. Owned. */
 	double *load_shape, *dc_shape, *cf_shape;
 	struct dcg_region_profile profile; /* how the profiles are made */
+	/* Planning (model/investment.c, model/cohorts.c). J entries each. */
+	struct dcg_schedule *build_limit_gw_per_yr; /* regional cap on new
+	                                               investment (GW/yr) */
+	struct dcg_schedule *life_extension_gw_per_yr; /* retirements deferred
+	                                                  (GW/yr) */
 };
 
 struct dcg_corridor {
@@ -246,8 +265,14 @@ struct dcg_layout {
 	size_t off_P, off_N, off_W, off_C; /* K each */
 	size_t off_pue, off_share;         /* 1 each */
 	size_t off_B, off_Q, off_G;        /* 1, J, J (grid only) */
+	/* Planning block of a region (grid only): the older age cohorts of
+	 * capacity in service (stages 1 .. DCG_COHORTS-1; stage 0 is G less
+	 * their sum) and the approval stage before construction. */
+	size_t off_A;                      /* J * (DCG_COHORTS - 1) */
+	size_t off_App;                    /* J */
 	size_t nat;                        /* first national state */
 	size_t nat_D, nat_X, nat_price;    /* S, K, 1 */
+	size_t nat_Y;                      /* J: perceived build-cap factors */
 	size_t n;                          /* total number of states */
 	/* Quadratures (solver-carried integrals) per region. */
 	size_t q_region_size;
@@ -330,6 +355,13 @@ static inline size_t dcg_ix_Q(const struct dcg_layout *l, size_t r, size_t j)
 { return r * l->region_size + l->off_Q + j; }
 static inline size_t dcg_ix_G(const struct dcg_layout *l, size_t r, size_t j)
 { return r * l->region_size + l->off_G + j; }
+/* Age stage a = 1 .. DCG_COHORTS-1 of technology j in region r. */
+static inline size_t dcg_ix_A(const struct dcg_layout *l, size_t r, size_t j, size_t a)
+{ return r * l->region_size + l->off_A + j * (DCG_COHORTS - 1) + (a - 1); }
+static inline size_t dcg_ix_App(const struct dcg_layout *l, size_t r, size_t j)
+{ return r * l->region_size + l->off_App + j; }
+static inline size_t dcg_ix_Y(const struct dcg_layout *l, size_t j)
+{ return l->nat_Y + j; }
 static inline size_t dcg_ix_D(const struct dcg_layout *l, size_t s)
 { return l->nat_D + s; }
 static inline size_t dcg_ix_X(const struct dcg_layout *l, size_t k)
@@ -452,6 +484,12 @@ enum dcg_series_id {
 	DCG_SER_CURTAILMENT_TOTAL,
 	DCG_SER_CAPACITY_CREDIT,
 	DCG_SER_FUEL,
+	/* planning */
+	DCG_SER_INVESTMENT,       /* grid/investment: desired new capacity */
+	DCG_SER_UNMET_INVESTMENT, /* grid/unmet_investment: beyond build caps */
+	DCG_SER_RETIREMENTS,
+	DCG_SER_CLOSURES,
+	DCG_SER_CAPACITY_APPROVAL,
 	/* integrals carried by the solver, cumulative from t0 */
 	DCG_SER_CUM_DC_ENERGY,
 	DCG_SER_CUM_UNSERVED,
