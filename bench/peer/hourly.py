@@ -335,7 +335,12 @@ class Hourly:
         delta = np.where((den > 0.0)[:, None],
                          (net[self.cb] * Aa[:, None] - net[self.ca] * Ab[:, None]) /
                          dsafe[:, None] * self.share[:, None], 0.0)
-        f = delta - pos(delta - cap[:, None], s[:, None]) + pos(-delta - cap[:, None], s[:, None])
+        # A region receives at most its share of its own positive net load;
+        # the flow saturates exactly at hi and lo (model/corridors.c).
+        sc, cc, sh = s[:, None], cap[:, None], self.share[:, None]
+        hi = min_below(cc, sh * pos(net[self.cb], sc), sc)
+        lo = -min_below(cc, sh * pos(net[self.ca], sc), sc)
+        f = delta - pos(delta - hi + 0.5 * sc, sc) + pos(lo + 0.5 * sc - delta, sc)
         fp, fm = hinge(f, SMOOTH_REL), hinge(-f, SMOOTH_REL)
         keep = (1.0 - self.lam)[:, None]
         np.add.at(imp, self.ca, -(fp - keep * fm))
