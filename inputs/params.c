@@ -493,7 +493,8 @@ static const struct dcg__param tech_params[] = {
 	 .doc = "technology name, the key in the regions' grid maps"},
 	{.key = "kind", .type = DCG__P_ENUM, .offset = TECH(kind),
 	 .dflt = DCG__D_REQUIRED, .names = kind_names, .unit = "",
-	 .doc = "dispatch: must_run (hydro, nuclear), variable (wind, solar) "
+	 .doc = "dispatch: must_run (nuclear), variable (wind, solar), hydro "
+		"(a daily inflow budget), storage (batteries, pumped hydro) "
 		"or thermal (coal, gas)"},
 	{.key = "lead_time_yr", .type = DCG__P_DOUBLE,
 	 .offset = TECH(lead_time_yr), .flags = DCG__F_MIN_OPEN, .min = 0.01,
@@ -529,8 +530,9 @@ static const struct dcg__param tech_params[] = {
 	{.key = "capacity_factor", .type = DCG__P_DOUBLE,
 	 .offset = TECH(capacity_factor), .flags = DCG__F_MIN_OPEN, .min = 0,
 	 .max = 1, .dflt = DCG__D_REQUIRED, .unit = "1",
-	 .doc = "average output over capacity (thermal: availability "
-		"ceiling)"},
+	 .doc = "annual mean of the hourly output over capacity (the scale of "
+		"the hourly profiles; thermal and storage: unused by the "
+		"dispatch)"},
 	{.key = "emission_factor_t_per_mwh", .type = DCG__P_DOUBLE,
 	 .offset = TECH(emission_factor), .min = 0, .max = 2,
 	 .dflt = DCG__D_NUMBER, .def = 0, .unit = "t/MWh",
@@ -543,8 +545,8 @@ static const struct dcg__param tech_params[] = {
 	{.key = "forced_outage_rate", .type = DCG__P_DOUBLE,
 	 .offset = TECH(forced_outage_rate), .min = 0, .max = 0.9,
 	 .dflt = DCG__D_NUMBER, .def = 0.05, .unit = "1",
-	 .doc = "share of capacity out of service at random (thermal and "
-		"must-run: their availability in the dispatch and the spread "
+	 .doc = "share of capacity out of service at random (thermal: its "
+		"availability in the dispatch and the spread "
 		"of the loss-of-load calculation)"},
 	{.key = "unit_size_gw", .type = DCG__P_DOUBLE,
 	 .offset = TECH(unit_size_gw), .min = 0, .max = 10,

@@ -7,7 +7,6 @@
  */
 #include "dcgrid/model.h"
 #include "hours.h"
-#include "hours.h"
 #include "model_internal.h"
 #include "planning.h"
 

@@ -16,10 +16,12 @@
  * Grid side, per region r and technology j:
  *   dB/dt = gB(t) B; investment, approval and construction (investment.c);
  *   capacity in service by age, retirements and closures (cohorts.c)
- * Corridors: f = T(t) (d_a pos(tanh(dm/kappa)) - d_b pos(-tanh(dm/kappa))),
- *   dm = mpre[a] - mpre[b], d_x = logistic((mpre[x] - RMmin[x])/wg).
+ * Adequacy by the hour (hours.h: hours.c, storage.c, corridors.c,
+ *   adequacy.c): each region's representative hours, the corridors' hourly
+ *   flows, the reserve margin at the critical hours (or LOLE), which set
+ *   the gate and the price.
  *
- * Cost O(R*(K+J+S) + L + K + S) per call; no allocation, no I/O.
+ * Cost O(R*(K+S) + R*D*24*J + L*D*24) per call; no allocation, no I/O.
  */
 #include <math.h>
 #include <stdlib.h>
