@@ -77,6 +77,16 @@ void dcg__sets_free(struct dcg__sets *s);
 int dcg__load_model(const char *path, const struct dcg__sets *sets,
 		    struct dcg_model **ret_model, struct dcg_error *err);
 
+/* The option parsing and loading shared by config's output modes
+ * (`config --json`, `config --profiles`): --MODE (short flag), --set,
+ * --help (printed by help) and one CONFIG. Returns -1 with *ret_model
+ * loaded (caller frees) and *ret_path (ret_path may be NULL) the CONFIG
+ * (borrowed from argv; NULL for the built-in scenario), or the exit status to return (help, a usage or
+ * load error, already reported). */
+int dcg__config_mode(int argc, char **argv, const char *mode, char flag,
+		     void (*help)(FILE *), struct dcg_model **ret_model,
+		     const char **ret_path);
+
 /* Progress bar on stderr, drawn only when enabled (stderr is a terminal
  * and the run is not --quiet). */
 struct dcg__progress {

@@ -327,57 +327,13 @@ void dcg__help_dump_json(FILE *f)
 
 int dcg__cmd_dump_json(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct dcg__sets sets = { 0 };
-	struct dcg_error err = { 0 };
 	struct dcg_model *m = NULL;
-	const char *path = NULL;
-	int exit_status = -1;
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	while (exit_status < 0 &&
-	       (c = getopt_long(argc, argv, ":js:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			break;
-		case 's':
-			exit_status = dcg__sets_option(&sets, "config", optarg);
-			break;
-		case 'h':
-			dcg__help_dump_json(stdout);
-			exit_status = DCG_EXIT_OK;
-			break;
-		default:
-			exit_status = dcg__option_error("config", c, argv, longopts);
-			break;
-		}
-	}
+	int exit_status = dcg__config_mode(argc, argv, "json", 'j',
+					   dcg__help_dump_json, &m, NULL);
 	if (exit_status >= 0)
-		goto finish;
-	if (optind < argc)
-		path = argv[optind++];
-	if (optind < argc) {
-		exit_status = dcg__usage_error(
-			"config", "unexpected argument '%s' (config --json takes one CONFIG)",
-			argv[optind]);
-		goto finish;
-	}
-	int rc = dcg__load_model(path, &sets, &m, &err);
-	if (rc < 0) {
-		exit_status = dcg__report(rc, &err);
-		goto finish;
-	}
+		return exit_status;
 	put_model(stdout, m);
 	exit_status = DCG_EXIT_OK;
-finish:
 	dcg_model_free(m);
-	dcg__sets_free(&sets);
 	return exit_status;
 }

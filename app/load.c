@@ -1,6 +1,7 @@
 /* Loading a scenario for a command: a file, standard input ("-") or the
  * built-in scenario, with the --set overrides of the command line. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,56 @@ int dcg__load_model(const char *path, const struct dcg__sets *sets,
 				    err);
 	free(text);
 	return rc;
+}
+
+int dcg__config_mode(int argc, char **argv, const char *mode, char flag,
+		     void (*help)(FILE *), struct dcg_model **ret_model,
+		     const char **ret_path)
+{
+	const struct option longopts[] = {
+		{ mode, no_argument, NULL, flag },
+		{ "set", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char shortopts[8];
+	snprintf(shortopts, sizeof shortopts, ":%cs:h", flag);
+	struct dcg__sets sets = { 0 };
+	struct dcg_error err = { 0 };
+	const char *path = NULL;
+	int exit_status = -1, c;
+
+	optind = 1;
+	opterr = 0;
+	while (exit_status < 0 &&
+	       (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == flag)
+			continue;
+		switch (c) {
+		case 's':
+			exit_status = dcg__sets_option(&sets, "config", optarg);
+			break;
+		case 'h':
+			help(stdout);
+			exit_status = DCG_EXIT_OK;
+			break;
+		default:
+			exit_status = dcg__option_error("config", c, argv, longopts);
+			break;
+		}
+	}
+	if (exit_status < 0 && optind < argc)
+		path = argv[optind++];
+	if (exit_status < 0 && optind < argc)
+		exit_status = dcg__usage_error(
+			"config", "unexpected argument '%s' (config --%s takes one CONFIG)",
+			argv[optind], mode);
+	if (exit_status < 0) {
+		int rc = dcg__load_model(path, &sets, ret_model, &err);
+		exit_status = rc < 0 ? dcg__report(rc, &err) : -1;
+		if (ret_path)
+			*ret_path = path;
+	}
+	dcg__sets_free(&sets);
+	return exit_status;
 }
